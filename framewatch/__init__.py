@@ -1,0 +1,1 @@
+"""framewatch: find information-operations framing in news text."""
