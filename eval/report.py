@@ -1,0 +1,204 @@
+"""Reports of an evaluation: ``metrics.json``, ``report.md``, a self-contained ``report.html`` and PNG plots.
+
+Everything is rendered into a temporary folder beside ``out`` and moved into place at the end, so an
+interrupted run leaves the previous report (or nothing), never a mix.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .runner import EvalResult, pr_curves
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "model"
+
+
+def _plots(result: EvalResult, y: np.ndarray, folder: Path) -> dict[str, Path]:
+    """One PR-curve figure per model and one reliability diagram of all models; returns title → path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths: dict[str, Path] = {}
+    for run in result.runs:
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        for label, (recall, precision) in pr_curves(y, run.scores).items():
+            auc = result.metrics["models"][run.name]["per_label"][label]["pr_auc"]
+            ax.step(recall, precision, where="post", label=f"{label} (AP {auc:.2f})")
+        ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02), title=f"Precision-recall: {run.name}")
+        ax.legend(fontsize=7, loc="lower left")
+        fig.tight_layout()
+        path = folder / f"pr_curves_{_slug(run.name)}.png"
+        fig.savefig(path)
+        plt.close(fig)
+        paths[f"Precision-recall curves: {run.name}"] = path
+    fig, ax = plt.subplots(figsize=(5.2, 5.2), dpi=100)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    for run in result.runs:
+        bins = result.metrics["models"][run.name]["reliability"]
+        ece = result.metrics["models"][run.name]["ece"]
+        ax.plot([b["mean_score"] for b in bins], [b["positive_rate"] for b in bins], marker="o",
+                label=f"{run.name} (ECE {ece:.3f})")
+    ax.set(xlabel="mean predicted probability", ylabel="observed positive rate", xlim=(0, 1), ylim=(0, 1),
+           title="Reliability (all labels pooled)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = folder / "reliability.png"
+    fig.savefig(path)
+    plt.close(fig)
+    paths["Reliability diagram"] = path
+    return paths
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return f"[{value[0]:.3f}, {value[1]:.3f}]"
+    return str(value)
+
+
+def _tables(metrics: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report's tables as (title, header, rows), shared by the Markdown and HTML renderings."""
+    models = metrics["models"]
+    tables = [(
+        "Comparison",
+        ["model", "macro F1", "macro F1 95% CI", "micro F1", "micro F1 95% CI", "ECE"],
+        [[name, m["macro_f1"], m.get("macro_f1_ci95"), m["micro_f1"], m.get("micro_f1_ci95"), m["ece"]]
+         for name, m in models.items()],
+    )]
+    if metrics["comparisons"]:
+        tables.append((
+            "Paired bootstrap of the macro-F1 difference",
+            ["a", "b", "a − b", "95% CI", "share of resamples where a ≤ b"],
+            [[c["a"], c["b"], c["difference"], [c["ci_low"], c["ci_high"]], c["p_not_better"]]
+             for c in metrics["comparisons"]],
+        ))
+    for name, m in models.items():
+        tables.append((
+            f"Per label: {name}",
+            ["label", "precision", "recall", "F1", "F1 95% CI", "support", "predicted", "PR-AUC", "threshold"],
+            [[label, r["precision"], r["recall"], r["f1"], r.get("f1_ci95"), r["support"], r["predicted"], r["pr_auc"],
+              r["threshold"]] for label, r in m["per_label"].items()],
+        ))
+        if "per_source" in m:
+            tables.append((
+                f"Per source: {name}", ["source", "passages", "macro F1", "micro F1"],
+                [[s, r["n"], r["macro_f1"], r["micro_f1"]] for s, r in m["per_source"].items()],
+            ))
+    lfs = metrics.get("labelling_functions")
+    if lfs:
+        vote = lfs["majority_vote"]
+        tables.append((
+            "Labelling functions, majority vote per label, against gold",
+            ["label", "precision", "recall", "F1", "support"],
+            [[label, r["precision"], r["recall"], r["f1"], r["support"]] for label, r in vote["per_label"].items()]
+            + [["macro", None, None, vote["macro_f1"], None]],
+        ))
+        rows = lfs["functions"]
+        header = list(rows[0].keys()) if rows else []
+        tables.append(("Labelling functions against gold, one row per function", header,
+                       [[row[k] for k in header] for row in rows]))
+    return tables
+
+
+def _error_sections(metrics: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    sections = []
+    for name, m in metrics["models"].items():
+        for label, errors in m["errors"].items():
+            for kind in ("false_positives", "false_negatives"):
+                if errors[kind]:
+                    sections.append((f"{name} · {label} · {kind.replace('_', ' ')}", kind, errors[kind]))
+    return sections
+
+
+def render_markdown(metrics: dict[str, Any], images: dict[str, str]) -> str:
+    data = metrics["data"]
+    lines = ["# framewatch evaluation report", "",
+             f"Data: `{data['path']}`: {data['n_passages']} passages"
+             + (f" from {data['n_documents']} documents" if data["n_documents"] else "")
+             + f"; bootstrap: {data['bootstrap']['resamples']} resamples by {data['bootstrap']['unit']}.", "",
+             "Support per label: " + ", ".join(f"{k} {v}" for k, v in data["support"].items()), ""]
+    for title, header, rows in _tables(metrics):
+        lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
+        lines.append("")
+    lines += ["## Plots", ""] + [f"![{title}]({name})" for title, name in images.items()] + [""]
+    lines += ["## Errors", ""]
+    for title, _, rows in _error_sections(metrics):
+        lines += [f"### {title}", ""] + [f"- {r['score']:.3f} `{r['id']}`: {r['text']}" for r in rows] + [""]
+    return "\n".join(lines)
+
+
+def render_html(metrics: dict[str, Any], images: dict[str, bytes]) -> str:
+    data = metrics["data"]
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>framewatch evaluation report</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px}"
+        "th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%}"
+        ".figs{display:flex;flex-wrap:wrap;gap:1em}details{margin:.3em 0}li{margin:.2em 0}</style></head><body>",
+        "<h1>framewatch evaluation report</h1>",
+        f"<p>Data: <code>{html.escape(data['path'])}</code>: {data['n_passages']} passages"
+        + (f" from {data['n_documents']} documents" if data["n_documents"] else "")
+        + f"; bootstrap: {data['bootstrap']['resamples']} resamples by {data['bootstrap']['unit']}.</p>",
+    ]
+    for title, header, rows in _tables(metrics):
+        parts.append(f"<h2>{html.escape(title)}</h2><table><tr>"
+                     + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
+        for row in rows:
+            cells = "".join(
+                f"<td class='{'n' if isinstance(v, (int, float)) else ''}'>{html.escape(_fmt(v))}</td>" for v in row
+            )
+            parts.append(f"<tr>{cells}</tr>")
+        parts.append("</table>")
+    parts.append("<h2>Plots</h2><div class='figs'>")
+    for title, png in images.items():
+        encoded = base64.b64encode(png).decode("ascii")
+        parts.append(f"<figure><img alt='{html.escape(title)}' src='data:image/png;base64,{encoded}'>"
+                     f"<figcaption>{html.escape(title)}</figcaption></figure>")
+    parts.append("</div><h2>Errors</h2>")
+    for title, _, rows in _error_sections(metrics):
+        items = "".join(f"<li><b>{r['score']:.3f}</b> <code>{html.escape(r['id'])}</code> {html.escape(r['text'])}</li>"
+                        for r in rows)
+        parts.append(f"<details><summary>{html.escape(title)} ({len(rows)})</summary><ul>{items}</ul></details>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_reports(result: EvalResult, y: np.ndarray, out: str | Path) -> Path:
+    """Write all report files into ``out`` (created or replaced as a whole)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        plots = _plots(result, y, staging)
+        (staging / "metrics.json").write_text(json.dumps(result.metrics, indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+        (staging / "report.md").write_text(
+            render_markdown(result.metrics, {title: path.name for title, path in plots.items()}), encoding="utf-8"
+        )
+        (staging / "report.html").write_text(
+            render_html(result.metrics, {title: path.read_bytes() for title, path in plots.items()}), encoding="utf-8"
+        )
+        if out.exists():
+            shutil.rmtree(out)
+        staging.replace(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+

@@ -1,0 +1,211 @@
+"""Building the gold set: sampling passages for annotation, agreement between passes, and adjudication.
+
+The labels themselves come from people (two independent passes that read every passage against
+``data/ANNOTATION.md``); this module only draws the passages, measures how far the passes agree and merges
+them with the adjudicated decisions.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+from sklearn.metrics import cohen_kappa_score, f1_score
+
+from framewatch.data.corpus import Passage, source_family
+from framewatch.data.gold import GoldPassage
+from framewatch.data.taxonomy import LABELS
+
+MIN_WORDS = 3
+"""Passages shorter than this ("Thank you.") are never drawn: they cannot carry a label."""
+
+
+def sample_random(passages: Iterable[Passage], quotas: Mapping[str, int], seed: int = 0) -> list[Passage]:
+    """Draw ``quotas[family]`` passages uniformly at random from each source family (reservoir-free, seeded)."""
+    pools: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        if len(passage.text.split()) >= MIN_WORDS:
+            pools[source_family(passage.source)].append(passage)
+    rng = random.Random(seed)
+    drawn: list[Passage] = []
+    for family in sorted(quotas):
+        pool = pools.get(family, [])
+        if len(pool) < quotas[family]:
+            raise ValueError(f"source {family!r} has {len(pool)} passages, fewer than the quota {quotas[family]}")
+        drawn.extend(rng.sample(pool, quotas[family]))
+    return drawn
+
+
+def annotation_record(passage: Passage | GoldPassage) -> dict:
+    """What an annotator sees: id, outlet, the previous sentence and the passage. Never a model's or LF's vote."""
+    passage_id = passage.passage_id if isinstance(passage, Passage) else passage.id
+    return {"id": passage_id, "source": passage.source, "context": passage.context, "text": passage.text}
+
+
+def write_batches(records: Sequence[dict], out_dir: str | Path, size: int, seed: int = 0) -> list[Path]:
+    """Shuffle records and write them as ``batch_NN.jsonl`` files of at most ``size`` lines."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    shuffled = list(records)
+    random.Random(seed).shuffle(shuffled)
+    paths = []
+    for number, start in enumerate(range(0, len(shuffled), size)):
+        path = out / f"batch_{number:02d}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in shuffled[start:start + size]))
+        paths.append(path)
+    return paths
+
+
+def read_pass(paths: Iterable[str | Path]) -> dict[str, tuple[str, ...]]:
+    """Read one annotation pass (``{"id", "labels"}`` lines) into id → labels; unknown labels are an error."""
+    labels: dict[str, tuple[str, ...]] = {}
+    for path in paths:
+        for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if not raw.strip():
+                continue
+            record = json.loads(raw)
+            unknown = set(record["labels"]) - set(LABELS)
+            if unknown:
+                raise ValueError(f"{path}:{number}: unknown labels {sorted(unknown)}")
+            labels[record["id"]] = tuple(l for l in LABELS if l in record["labels"])
+    return labels
+
+
+def to_matrix(labels: Mapping[str, Sequence[str]], ids: Sequence[str]) -> np.ndarray:
+    """(len(ids), n_labels) 0/1 matrix of the labels given for ``ids``."""
+    matrix = np.zeros((len(ids), len(LABELS)), dtype=np.int8)
+    for row, passage_id in enumerate(ids):
+        for label in labels[passage_id]:
+            matrix[row, LABELS.index(label)] = 1
+    return matrix
+
+
+def agreement(first: Mapping[str, Sequence[str]], second: Mapping[str, Sequence[str]]) -> dict[str, dict[str, float]]:
+    """Per-label Cohen's kappa, F1 of one pass against the other, and positives per pass, on the shared ids."""
+    ids = sorted(set(first) & set(second))
+    a, b = to_matrix(first, ids), to_matrix(second, ids)
+    table = {}
+    for column, label in enumerate(LABELS):
+        same = bool((a[:, column] == b[:, column]).all())
+        table[label] = {
+            "kappa": 1.0 if same else float(cohen_kappa_score(a[:, column], b[:, column])),
+            "f1": float(f1_score(a[:, column], b[:, column], zero_division=1.0)),
+            "positives_a": int(a[:, column].sum()),
+            "positives_b": int(b[:, column].sum()),
+            "n": len(ids),
+        }
+    return table
+
+
+def disagreements(first: Mapping[str, Sequence[str]], second: Mapping[str, Sequence[str]]) -> list[str]:
+    """Ids whose label sets differ between the two passes, in sorted order."""
+    return sorted(i for i in set(first) & set(second) if set(first[i]) != set(second[i]))
+
+
+def merge_passes(
+    first: Mapping[str, Sequence[str]],
+    second: Mapping[str, Sequence[str]],
+    adjudicated: Mapping[str, Sequence[str]],
+) -> dict[str, tuple[str, ...]]:
+    """Final labels: the passes' shared answer where they agree, the adjudicated answer where they do not.
+
+    Every disagreement must have been adjudicated; a missing one is an error rather than a silent pick.
+    """
+    missing = [i for i in disagreements(first, second) if i not in adjudicated]
+    if missing:
+        raise ValueError(f"{len(missing)} disagreements are not adjudicated, e.g. {missing[:3]}")
+    not_in_both = sorted(set(first) ^ set(second))
+    if not_in_both:
+        raise ValueError(f"{len(not_in_both)} ids are labelled by only one pass, e.g. {not_in_both[:3]}")
+    final = {}
+    for passage_id in first:
+        labels = adjudicated[passage_id] if passage_id in adjudicated else first[passage_id]
+        final[passage_id] = tuple(l for l in LABELS if l in labels)
+    return final
+
+
+def split_documents(
+    records: Sequence[GoldPassage], fractions: Mapping[str, float], seed: int = 0
+) -> dict[str, list[GoldPassage]]:
+    """Assign whole documents to splits so that every split gets its share of every label.
+
+    Iterative stratification over document groups (after Sechidis et al., 2011): documents holding the rarest
+    labels are placed first, each into the split that is furthest below its target for that label; documents
+    without labels fill the splits by passage count. No document is ever in two splits.
+    """
+    if abs(sum(fractions.values()) - 1) > 1e-9:
+        raise ValueError(f"split fractions must sum to 1, found {dict(fractions)}")
+    groups: dict[str, list[GoldPassage]] = defaultdict(list)
+    for record in records:
+        groups[record.doc_id or record.id].append(record)
+    totals = {label: sum(label in r.labels for r in records) for label in LABELS}
+    wanted = {split: {label: totals[label] * share for label in LABELS} for split, share in fractions.items()}
+    size_wanted = {split: len(records) * share for split, share in fractions.items()}
+    have = {split: {label: 0 for label in LABELS} for split in fractions}
+    size = {split: 0 for split in fractions}
+    rng = random.Random(seed)
+    doc_ids = sorted(groups)
+    rng.shuffle(doc_ids)
+
+    def rarest(doc_id: str) -> tuple[float, int]:
+        present = {label for r in groups[doc_id] for label in r.labels}
+        return (min((totals[l] for l in present), default=float("inf")), -len(groups[doc_id]))
+
+    splits: dict[str, list[GoldPassage]] = {split: [] for split in fractions}
+    for doc_id in sorted(doc_ids, key=rarest):
+        present = [l for l in LABELS if any(l in r.labels for r in groups[doc_id])]
+        if present:
+            label = min(present, key=lambda l: totals[l])
+            choice = max(fractions, key=lambda s: (wanted[s][label] - have[s][label], size_wanted[s] - size[s]))
+        else:
+            choice = max(fractions, key=lambda s: size_wanted[s] - size[s])
+        splits[choice].extend(groups[doc_id])
+        size[choice] += len(groups[doc_id])
+        for record in groups[doc_id]:
+            for label in record.labels:
+                have[choice][label] += 1
+    return splits
+
+
+ANNOTATIONS_DIR = "annotations"
+SPLIT_FRACTIONS = {"train": 0.6, "dev": 0.2, "test": 0.2}
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def build_gold(gold_dir: str | Path, corpus_path: str | Path, seed: int = 0) -> dict[str, list[GoldPassage]]:
+    """Rebuild ``train/dev/test.jsonl`` from the annotation record in ``gold_dir/annotations/``.
+
+    ``sampling.jsonl`` says which passages were drawn and how; ``pass_a.jsonl`` and ``pass_b.jsonl`` are the two
+    independent passes; ``adjudication.jsonl`` settles every disagreement with a reason. Passage text and context
+    come from the corpus, so the gold files always match the shipped documents.
+    """
+    from framewatch.data.corpus import iter_passages, read_documents
+    from framewatch.data.gold import write_gold
+
+    gold_dir = Path(gold_dir)
+    notes = gold_dir / ANNOTATIONS_DIR
+    sampling = {r["id"]: r["sampling"] for r in _read_jsonl(notes / "sampling.jsonl")}
+    first, second = read_pass([notes / "pass_a.jsonl"]), read_pass([notes / "pass_b.jsonl"])
+    adjudicated = {r["id"]: r["labels"] for r in _read_jsonl(notes / "adjudication.jsonl")}
+    final = merge_passes(first, second, adjudicated)
+    if set(final) != set(sampling):
+        raise ValueError(f"annotated ids and sampled ids differ by {len(set(final) ^ set(sampling))} passages")
+    passages = {p.passage_id: p for p in iter_passages(read_documents(corpus_path)) if p.passage_id in sampling}
+    missing = sorted(set(sampling) - set(passages))
+    if missing:
+        raise ValueError(f"{len(missing)} gold passages are not in the corpus, e.g. {missing[:3]}")
+    records = [
+        GoldPassage(id=i, text=passages[i].text, labels=final[i], context=passages[i].context,
+                    doc_id=passages[i].doc_id, source=passages[i].source, sampling=sampling[i])
+        for i in sorted(sampling)
+    ]
+    splits = split_documents(records, SPLIT_FRACTIONS, seed)
+    for split, rows in splits.items():
+        write_gold(sorted(rows, key=lambda r: r.id), gold_dir / f"{split}.jsonl")
+    return splits
