@@ -1,0 +1,134 @@
+"""Throughput benchmark: passages/s and peak RSS of framewatch models against Hugging Face's pipeline.
+
+Run from the repository root (after README's install):
+
+    python bench/throughput.py [--passages 2000] [--threads 2]
+
+Each measurement runs in a fresh subprocess, so peak RSS belongs to that model alone. The baseline is
+``transformers.pipeline("text-classification")`` on the same encoder weights and head (a
+``BertForSequenceClassification`` built from the shipped default), measured in the same run on the same
+passages. Also measured: cold start (import, load, score one text) of the default model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WORKER = r"""
+import json, os, resource, sys, time
+kind, name, path, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+import torch
+torch.set_num_threads(threads)
+texts = [line.rstrip("\n") for line in open(path, encoding="utf-8")]
+if kind == "framewatch":
+    import framewatch
+    model = framewatch.load(name)
+    model.predict_proba(texts[:64])                      # warm-up
+    start = time.perf_counter()
+    for i in range(0, len(texts), 512):
+        model.predict_proba(texts[i:i + 512])
+    seconds = time.perf_counter() - start
+else:
+    from transformers import pipeline
+    from transformers.utils import logging
+    logging.set_verbosity_error()
+    classify = pipeline("text-classification", model=name, tokenizer=name, device=-1, top_k=None)
+    classify(texts[:64], batch_size=64, truncation=True)
+    start = time.perf_counter()
+    classify(texts, batch_size=64, truncation=True, function_to_apply="sigmoid")
+    seconds = time.perf_counter() - start
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"passages_per_s": len(texts) / seconds, "peak_rss_mb": rss_mb}))
+"""
+
+COLD = r"""
+import time
+start = time.perf_counter()
+import framewatch
+model = framewatch.load()
+model.predict_proba(["Officials declined to comment on the reports."])
+print(time.perf_counter() - start)
+"""
+
+
+def sample_passages(n: int) -> list[str]:
+    """The first ``n`` passages of a seeded shuffle of the shipped corpus (all sources, real lengths)."""
+    import random
+
+    from framewatch.data.corpus import iter_passages, read_documents
+
+    passages = [p.text for p in iter_passages(read_documents())]
+    random.Random(0).shuffle(passages)
+    return passages[:n]
+
+
+def hf_baseline_dir(out: Path) -> Path:
+    """A ``BertForSequenceClassification`` with the default model's encoder weights and head, for the pipeline."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    import framewatch
+    from framewatch.model.encoder import EncoderClassifier
+
+    model = framewatch.load()
+    if not isinstance(model, EncoderClassifier):
+        raise SystemExit("the default model is not a transformer; nothing to compare with the HF pipeline")
+    config = BertConfig.from_dict({**model.encoder_.config.to_dict(), "num_labels": len(model.labels),
+                                   "problem_type": "multi_label_classification"})
+    classifier = BertForSequenceClassification(config)
+    classifier.bert.load_state_dict(model.encoder_.state_dict(), strict=False)
+    with torch.no_grad():
+        classifier.classifier.weight.copy_(torch.from_numpy(model.head_weight_))
+        classifier.classifier.bias.copy_(torch.from_numpy(model.head_bias_))
+    classifier.save_pretrained(out)
+    model.tokenizer_.save_pretrained(out)
+    AutoTokenizer.from_pretrained(out)  # check it loads
+    return out
+
+
+def measure(kind: str, name: str, texts_path: Path, threads: int) -> dict[str, float]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    result = subprocess.run([sys.executable, "-c", WORKER, kind, name, str(texts_path), str(threads)],
+                            capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_path = Path(tmp) / "passages.txt"
+        texts_path.write_text("\n".join(t.replace("\n", " ") for t in sample_passages(args.passages)) + "\n",
+                              encoding="utf-8")
+        rows = {}
+        rows["HF pipeline (baseline)"] = measure("hf", str(hf_baseline_dir(Path(tmp) / "hf")), texts_path,
+                                                 args.threads)
+        for name in ("default", "lexical"):
+            rows[f"framewatch {name}"] = measure("framewatch", name, texts_path, args.threads)
+        colds = []
+        for _ in range(3):
+            out = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, cwd=ROOT, check=True,
+                                 env={**os.environ, "HF_HUB_OFFLINE": "1"})
+            colds.append(float(out.stdout.strip().splitlines()[-1]))
+    base = rows["HF pipeline (baseline)"]["passages_per_s"]
+    print(f"{args.passages} corpus passages, {args.threads} threads, {os.cpu_count()} CPUs")
+    print(f"{'model':<26}{'passages/s':>12}{'× pipeline':>12}{'peak RSS MB':>13}")
+    for name, row in rows.items():
+        print(f"{name:<26}{row['passages_per_s']:>12.1f}{row['passages_per_s'] / base:>12.2f}"
+              f"{row['peak_rss_mb']:>13.0f}")
+    print(f"cold start of the default model (import, load, score one text): best {min(colds):.2f} s, "
+          f"median {sorted(colds)[1]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
