@@ -39,6 +39,20 @@ def micro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return prf(y_true.ravel(), y_pred.ravel())[2]
 
 
+def label_report(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> dict:
+    """Macro and micro F1 plus per-label precision, recall, F1 and support, rounded for reports."""
+    table = per_label_prf(y_true, y_pred)
+    return {
+        "macro_f1": round(float(table[:, 2].mean()), 4),
+        "micro_f1": round(micro_f1(y_true, y_pred), 4),
+        "per_label": {
+            label: {"precision": round(float(table[j, 0]), 4), "recall": round(float(table[j, 1]), 4),
+                    "f1": round(float(table[j, 2]), 4), "support": int(np.asarray(y_true)[:, j].sum())}
+            for j, label in enumerate(labels)
+        },
+    }
+
+
 def pr_auc(y_true: np.ndarray, scores: np.ndarray) -> float | None:
     """Area under the precision-recall curve (average precision); ``None`` when there are no positives."""
     y_true = np.asarray(y_true, dtype=int)

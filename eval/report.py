@@ -33,11 +33,13 @@ def _plots(result: EvalResult, y: np.ndarray, folder: Path) -> dict[str, Path]:
     paths: dict[str, Path] = {}
     for run in result.runs:
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
-        for label, (recall, precision) in pr_curves(y, run.scores).items():
+        curves = pr_curves(y, run.scores)
+        for label, (recall, precision) in curves.items():
             auc = result.metrics["models"][run.name]["per_label"][label]["pr_auc"]
             ax.step(recall, precision, where="post", label=f"{label} (AP {auc:.2f})")
         ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02), title=f"Precision-recall: {run.name}")
-        ax.legend(fontsize=7, loc="lower left")
+        if curves:
+            ax.legend(fontsize=7, loc="lower left")
         fig.tight_layout()
         path = folder / f"pr_curves_{_slug(run.name)}.png"
         fig.savefig(path)
@@ -94,11 +96,12 @@ def _tables(metrics: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             [[label, r["precision"], r["recall"], r["f1"], r.get("f1_ci95"), r["support"], r["predicted"], r["pr_auc"],
               r["threshold"]] for label, r in m["per_label"].items()],
         ))
-        if "per_source" in m:
-            tables.append((
-                f"Per source: {name}", ["source", "passages", "macro F1", "micro F1"],
-                [[s, r["n"], r["macro_f1"], r["micro_f1"]] for s, r in m["per_source"].items()],
-            ))
+        for key, title in (("per_source", "source"), ("per_sampling", "sampling")):
+            if key in m:
+                tables.append((
+                    f"Per {title}: {name}", [title, "passages", "macro F1", "micro F1"],
+                    [[s, r["n"], r["macro_f1"], r["micro_f1"]] for s, r in m[key].items()],
+                ))
     lfs = metrics.get("labelling_functions")
     if lfs:
         vote = lfs["majority_vote"]

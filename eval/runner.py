@@ -101,40 +101,38 @@ def model_metrics(
 ) -> dict[str, Any]:
     """Every metric of one model's scores against gold ``y``."""
     predictions = (scores >= thresholds).astype(np.int8)
-    table = M.per_label_prf(y, predictions)
+    report = M.label_report(y, predictions, LABELS)
     groups = [r.doc_id for r in records] if all(r.doc_id for r in records) else None
     intervals = _bootstrap_f1(y, predictions, groups, n_bootstrap, seed) if n_bootstrap else {}
-    per_label = {}
+    per_label = report["per_label"]
     for j, label in enumerate(LABELS):
         auc = M.pr_auc(y[:, j], scores[:, j])
-        per_label[label] = {
-            "precision": round(float(table[j, 0]), 4), "recall": round(float(table[j, 1]), 4),
-            "f1": round(float(table[j, 2]), 4), "support": int(y[:, j].sum()),
+        per_label[label].update({
             "pr_auc": None if auc is None else round(auc, 4), "threshold": round(float(thresholds[j]), 4),
             "predicted": int(predictions[:, j].sum()),
-        }
+        })
         if intervals:
             per_label[label]["f1_ci95"] = [round(v, 4) for v in intervals[label]]
     result: dict[str, Any] = {
-        "macro_f1": round(float(table[:, 2].mean()), 4),
-        "micro_f1": round(M.micro_f1(y, predictions), 4),
+        **report,
         "ece": round(M.expected_calibration_error(y, scores), 4),
-        "per_label": per_label,
         "reliability": M.reliability(y, scores),
         "errors": _errors(records, y, scores, predictions, top_errors),
     }
     if intervals:
         result["macro_f1_ci95"] = [round(v, 4) for v in intervals["macro_f1"]]
         result["micro_f1_ci95"] = [round(v, 4) for v in intervals["micro_f1"]]
-    if all(r.source for r in records):
-        by_source: dict[str, list[int]] = defaultdict(list)
-        for i, record in enumerate(records):
-            by_source[source_family(record.source or "")].append(i)
-        result["per_source"] = {
-            source: {"n": len(rows), "macro_f1": round(M.macro_f1(y[rows], predictions[rows]), 4),
-                     "micro_f1": round(M.micro_f1(y[rows], predictions[rows]), 4)}
-            for source, rows in sorted(by_source.items())
-        }
+    for key, field_of in (("per_source", lambda r: r.source and source_family(r.source)),
+                          ("per_sampling", lambda r: r.sampling)):
+        if all(field_of(r) for r in records):
+            groups_of: dict[str, list[int]] = defaultdict(list)
+            for i, record in enumerate(records):
+                groups_of[field_of(record)].append(i)
+            result[key] = {
+                group: {"n": len(rows), "macro_f1": round(M.macro_f1(y[rows], predictions[rows]), 4),
+                        "micro_f1": round(M.micro_f1(y[rows], predictions[rows]), 4)}
+                for group, rows in sorted(groups_of.items())
+            }
     return result
 
 
@@ -157,16 +155,9 @@ def lf_metrics(records: Sequence[GoldPassage], y: np.ndarray) -> dict[str, Any]:
 
     matrix = apply_lfs(LABELLING_FUNCTIONS, records)
     weak = weak_labels(matrix, LABELLING_FUNCTIONS)
-    table = M.per_label_prf(y, weak)
     return {
         "functions": LFAnalysis(matrix, LABELLING_FUNCTIONS).lf_summary(gold=y),
-        "majority_vote": {
-            "macro_f1": round(float(table[:, 2].mean()), 4),
-            "micro_f1": round(M.micro_f1(y, weak), 4),
-            "per_label": {label: {"precision": round(float(table[j, 0]), 4), "recall": round(float(table[j, 1]), 4),
-                                  "f1": round(float(table[j, 2]), 4), "support": int(y[:, j].sum())}
-                          for j, label in enumerate(LABELS)},
-        },
+        "majority_vote": M.label_report(y, weak, LABELS),
     }
 
 

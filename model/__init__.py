@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import DocumentScore, Evidence, FramingClassifier, ModelFormatError, NotFittedError
+from .encoder import EncoderClassifier
+from .ensemble import EnsembleClassifier
 from .lexical import LexicalClassifier
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
@@ -43,6 +45,7 @@ def load(name_or_path: str | Path | None = None) -> FramingClassifier:
 
 
 __all__ = [
-    "DEFAULT_MODEL", "DocumentScore", "Evidence", "FramingClassifier", "LexicalClassifier", "ModelFormatError",
+    "DEFAULT_MODEL", "DocumentScore", "EncoderClassifier", "EnsembleClassifier", "Evidence", "FramingClassifier",
+    "LexicalClassifier", "ModelFormatError",
     "NotFittedError", "available_models", "load", "resolve",
 ]

@@ -42,6 +42,21 @@ def encoder_path(encoder: str) -> Path:
     return Path(module.get_model_path() if hasattr(module, "get_model_path") else module.MODEL_DIR)
 
 
+def bucketed_order(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> np.ndarray:
+    """A shuffled order in which each run of ``batch_size`` items has similar lengths (less padding to train on).
+
+    Items are shuffled, sorted by length within pools of 50 batches, cut into batches, and the batches shuffled.
+    """
+    order = rng.permutation(len(lengths))
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = order[start:start + pool]
+        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
+    return np.concatenate([batches[i] for i in rng.permutation(len(batches))]) if batches else order
+
+
 @register
 class EncoderClassifier(FramingClassifier):
     """Sentence encoder (mean pooling) → linear head with one logit per label.
@@ -136,7 +151,11 @@ class EncoderClassifier(FramingClassifier):
         kwargs = dict(truncation="only_second" if self.use_context else True, max_length=self.max_length,
                       stride=self.stride, return_overflowing_tokens=True, padding=False)
         if self.use_context:
-            firsts = [model_text(c or "") for c in (contexts or [""] * len(texts))]
+            # the context keeps only its last quarter-window of tokens, so the passage always has room
+            budget = self.max_length // 4
+            context_ids = self.tokenizer_([model_text(c or "") for c in (contexts or [""] * len(texts))],
+                                          add_special_tokens=False)["input_ids"]
+            firsts = [self.tokenizer_.decode(ids[-budget:]) if ids else "" for ids in context_ids]
             encoded = self.tokenizer_(firsts, texts, **kwargs)
         else:
             encoded = self.tokenizer_(texts, **kwargs)
@@ -244,8 +263,9 @@ class EncoderClassifier(FramingClassifier):
         loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
         rng = np.random.default_rng(self.seed)
         self.encoder_.train()
+        lengths = np.array([len(ids) for ids in encoded["input_ids"]])
         for _ in range(self.epochs):
-            for idx, batch in self._batches(encoded, rng.permutation(len(mapping))):
+            for idx, batch in self._batches(encoded, bucketed_order(lengths, self.batch_size, rng)):
                 logits = head(self._pooled(self.encoder_, batch))
                 loss = (loss_fn(logits, targets[idx]).mean(1) * sample_weights[idx]).sum() / sample_weights[idx].sum()
                 loss.backward()

@@ -43,3 +43,18 @@ def test_duplicate_and_unknown_labels_are_rejected():
     raw["worked_examples"][0]["labels"] = ["nonsense"]
     with pytest.raises(ValueError, match="unknown labels"):
         parse_taxonomy(raw)
+
+
+def test_project_copy_tracks_the_shared_taxonomy():
+    """When shared/taxonomy.md changes, this fails until taxonomy.json (and the gold data) are brought up to date."""
+    import hashlib
+
+    from tests.conftest import ROOT
+
+    shared = ROOT.parent / "shared" / "taxonomy.md"
+    if not shared.is_file():
+        pytest.skip("shared/taxonomy.md is not beside the project (a clone without ../shared)")
+    recorded = json.loads(TAXONOMY_PATH.read_text())["source_sha256"]
+    assert hashlib.sha256(shared.read_bytes()).hexdigest() == recorded, (
+        "shared/taxonomy.md changed: update data/taxonomy.json, its source_sha256, and relabel affected gold data"
+    )

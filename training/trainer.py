@@ -25,8 +25,7 @@ from framewatch.data.corpus import CORPUS_PATH, Passage, iter_passages, read_doc
 from framewatch.data.gold import GOLD_DIR, GoldPassage, label_matrix, read_gold
 from framewatch.data.taxonomy import LABELS
 from framewatch.eval import metrics as M
-from framewatch.model import FramingClassifier, LexicalClassifier
-from framewatch.model.encoder import EncoderClassifier
+from framewatch.model import EncoderClassifier, EnsembleClassifier, FramingClassifier, LexicalClassifier
 
 from .calibration import fit_platt
 from .labelling import apply_lfs, weak_labels
@@ -35,8 +34,11 @@ from .lf_model import LabellingFunctionClassifier
 from .model_card import write_model_card
 from .thresholds import tune_thresholds
 
-CANDIDATES = ("labelling_functions", "lexical", "encoder_frozen", "encoder_frozen_context", "encoder_finetuned")
+CANDIDATES = ("labelling_functions", "lexical", "encoder_frozen", "encoder_frozen_context", "encoder_finetuned",
+              "ensemble")
 NOT_SAVED = ("labelling_functions",)
+INT8_TOLERANCE = 0.01
+"""Dynamic int8 replaces float32 inference when dev macro-F1 drops by at most this much."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class TrainConfig:
     max_passages : cap on weak corpus passages, taken in corpus order (``None``: all; small values for tests).
     encoder_passages : weak passages for transformer candidates, half of them with at least one weak positive.
     lexical_params, encoder_params, finetune_params : keyword arguments of the model classes.
+    try_int8 : for transformer candidates, also score with dynamic int8 and keep it when dev macro-F1 holds.
     weak_only : fit on weak labels alone and keep the default calibration and 0.5 thresholds (the first model's
         recipe, a baseline for what gold data adds); gold dev and test are still held out and reported.
     """
@@ -70,13 +73,17 @@ class TrainConfig:
     lexical_params: dict[str, Any] = field(default_factory=dict)
     encoder_params: dict[str, Any] = field(default_factory=dict)
     finetune_params: dict[str, Any] = field(default_factory=dict)
+    try_int8: bool = True
     weak_only: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "candidates", tuple(self.candidates))
+        object.__setattr__(self, "candidates", tuple(c for c in CANDIDATES if c in self.candidates) +
+                           tuple(c for c in self.candidates if c not in CANDIDATES))
         unknown = sorted(set(self.candidates) - set(CANDIDATES))
         if unknown or not self.candidates:
             raise ValueError(f"TrainConfig.candidates must be a non-empty subset of {CANDIDATES}, found {unknown}")
+        if "ensemble" in self.candidates and len(set(self.candidates) - {"ensemble", *NOT_SAVED}) < 2:
+            raise ValueError("TrainConfig.candidates: an ensemble needs at least two other savable candidates")
         if set(self.candidates) <= set(NOT_SAVED):
             raise ValueError(f"TrainConfig.candidates needs a model that can be saved, not only {NOT_SAVED}")
         bad_export = sorted(set(self.export) - set(self.candidates) | set(self.export) & set(NOT_SAVED))
@@ -194,15 +201,7 @@ def _sigmoid(logits: np.ndarray, calibration: np.ndarray) -> np.ndarray:
 
 
 def split_report(y: np.ndarray, proba: np.ndarray, thresholds: np.ndarray) -> dict[str, Any]:
-    predictions = (proba >= thresholds).astype(np.int8)
-    table = M.per_label_prf(y, predictions)
-    return {
-        "macro_f1": round(float(table[:, 2].mean()), 4),
-        "micro_f1": round(M.micro_f1(y, predictions), 4),
-        "per_label": {label: {"precision": round(float(table[j, 0]), 4), "recall": round(float(table[j, 1]), 4),
-                              "f1": round(float(table[j, 2]), 4), "support": int(y[:, j].sum())}
-                      for j, label in enumerate(LABELS)},
-    }
+    return M.label_report(y, (proba >= thresholds).astype(np.int8), LABELS)
 
 
 def calibrate_and_report(model: FramingClassifier, data: TrainingData, tune: bool = True) -> dict[str, Any]:
@@ -228,6 +227,38 @@ def calibrate_and_report(model: FramingClassifier, data: TrainingData, tune: boo
     return report
 
 
+def try_int8(model: EncoderClassifier, data: TrainingData, config: TrainConfig, result: dict[str, Any],
+             log: Callable[[str], None]) -> dict[str, Any]:
+    """Score with dynamic int8; keep it (recalibrated) when dev macro-F1 stays within ``INT8_TOLERANCE``."""
+    float32 = result
+    model.quantize, model._int8_ = "int8", None
+    if not model.fine_tune:  # a frozen encoder's head is refitted on the int8 features it will see
+        fit_candidate("encoder_frozen_context" if model.use_context else "encoder_frozen", model, data, config)
+    int8 = calibrate_and_report(model, data)
+    kept = int8["dev"]["macro_f1"] >= float32["dev"]["macro_f1"] - INT8_TOLERANCE
+    log(f"  int8 dev macro-F1 {int8['dev']['macro_f1']:.3f} vs float32 {float32['dev']['macro_f1']:.3f}: "
+        f"{'kept' if kept else 'dropped'}")
+    if not kept:
+        model.quantize, model._int8_ = None, None
+        if not model.fine_tune:
+            fit_candidate("encoder_frozen_context" if model.use_context else "encoder_frozen", model, data, config)
+        calibrate_and_report(model, data)
+    chosen = int8 if kept else float32
+    return {**chosen, "quantize": "int8" if kept else None,
+            "float32": {k: float32[k] for k in ("dev", "test") if k in float32},
+            "int8": {k: int8[k] for k in ("dev", "test") if k in int8}}
+
+
+def best_members(results: dict[str, dict[str, Any]], fitted: dict[str, FramingClassifier]) -> list[str]:
+    """The lexical model and the best transformer by dev macro-F1 (different kinds of evidence to combine)."""
+    encoders = [n for n in fitted if n.startswith("encoder")]
+    if "lexical" in fitted and encoders:
+        return ["lexical", max(encoders, key=lambda n: results[n].get("dev", {}).get("macro_f1", 0.0))]
+    ranked = sorted((n for n in fitted if n not in NOT_SAVED),
+                    key=lambda n: -results[n].get("dev", {}).get("macro_f1", 0.0))
+    return ranked[:2]
+
+
 def train_model(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
     """Run the recipe; write the selected model (and any exports) and return the selected model's directory."""
     started = time.time()
@@ -242,9 +273,18 @@ def train_model(config: TrainConfig, log: Callable[[str], None] = print) -> Path
     for name in config.candidates:
         tick = time.time()
         log(f"[{name}] fitting")
-        model = fit_candidate(name, build_candidate(name, config), data, config)
-        results[name] = {**calibrate_and_report(model, data, tune=not config.weak_only),
-                         "fit_seconds": round(time.time() - tick, 1)}
+        if name == "ensemble":
+            members = best_members(results, fitted)
+            model = EnsembleClassifier().fit([fitted[m] for m in members])
+            log(f"  members: {members}")
+        else:
+            model = fit_candidate(name, build_candidate(name, config), data, config)
+        result = calibrate_and_report(model, data, tune=not config.weak_only)
+        if isinstance(model, EncoderClassifier) and config.try_int8 and "dev" in result and not config.weak_only:
+            result = try_int8(model, data, config, result, log)
+        if name == "ensemble":
+            result["members"] = members
+        results[name] = {**result, "fit_seconds": round(time.time() - tick, 1)}
         fitted[name] = model
         dev = results[name].get("dev", {})
         log(f"[{name}] dev macro-F1 {dev.get('macro_f1', float('nan')):.3f} "
