@@ -138,9 +138,14 @@ class EncoderClassifier(FramingClassifier):
         if self.quantize != "int8":
             return self.encoder_
         if getattr(self, "_int8_", None) is None:
+            import warnings
+
             import torch
 
-            self._int8_ = torch.ao.quantization.quantize_dynamic(self.encoder_, {torch.nn.Linear}, dtype=torch.qint8)
+            with warnings.catch_warnings():  # torch flags its quantized-tensor constructors as deprecated
+                warnings.simplefilter("ignore", UserWarning)
+                self._int8_ = torch.ao.quantization.quantize_dynamic(self.encoder_, {torch.nn.Linear},
+                                                                     dtype=torch.qint8)
         return self._int8_
 
     def _windows(self, texts: Sequence[str], contexts: Sequence[str] | None) -> tuple[dict[str, Any], np.ndarray]:

@@ -31,4 +31,4 @@ def tiny_lexical():
     y[0::4, 0] = 1
     y[1::4, 2] = 1
     y[2::4, 1] = 1
-    return LexicalClassifier(min_df=1, max_word_features=500, max_char_features=500).fit(texts, y)
+    return LexicalClassifier(min_df=1, max_word_features=500, n_char_features=4096).fit(texts, y)

@@ -116,7 +116,7 @@ def test_tiny_training_run_is_reproducible(tmp_path):
     from framewatch.training.trainer import TrainConfig, train_model
 
     config = TrainConfig(candidates=("labelling_functions", "lexical"), max_passages=400,
-                         lexical_params={"min_df": 1, "max_word_features": 2000, "max_char_features": 2000})
+                         lexical_params={"min_df": 1, "max_word_features": 2000, "n_char_features": 4096})
     first = train_model(config.replace(out=str(tmp_path / "a")), log=lambda m: None)
     second = train_model(config.replace(out=str(tmp_path / "b")), log=lambda m: None)
     a, b = FramingClassifier.from_pretrained(first), FramingClassifier.from_pretrained(second)

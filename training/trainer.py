@@ -227,21 +227,37 @@ def calibrate_and_report(model: FramingClassifier, data: TrainingData, tune: boo
     return report
 
 
-def try_int8(model: EncoderClassifier, data: TrainingData, config: TrainConfig, result: dict[str, Any],
+def _encoders(model: FramingClassifier) -> list[EncoderClassifier]:
+    """The transformer parts of a model: itself, or an ensemble's transformer members."""
+    parts = model.members_ if isinstance(model, EnsembleClassifier) else [model]
+    return [part for part in parts if isinstance(part, EncoderClassifier)]
+
+
+def _set_quantize(model: FramingClassifier, encoders: list[EncoderClassifier], quantize: str | None,
+                  data: TrainingData, config: TrainConfig) -> None:
+    """Switch ``encoders`` (parts of ``model``) to ``quantize``; refit what depends on the features they produce."""
+    for encoder in encoders:
+        encoder.quantize, encoder._int8_ = quantize, None
+        if not encoder.fine_tune:  # a frozen encoder's head is refitted on the features it will see
+            fit_candidate("encoder_frozen_context" if encoder.use_context else "encoder_frozen", encoder, data, config)
+        if encoder is not model:  # an ensemble member keeps its own calibration and thresholds
+            calibrate_and_report(encoder, data)
+
+
+def try_int8(model: FramingClassifier, data: TrainingData, config: TrainConfig, result: dict[str, Any],
              log: Callable[[str], None]) -> dict[str, Any]:
     """Score with dynamic int8; keep it (recalibrated) when dev macro-F1 stays within ``INT8_TOLERANCE``."""
     float32 = result
-    model.quantize, model._int8_ = "int8", None
-    if not model.fine_tune:  # a frozen encoder's head is refitted on the int8 features it will see
-        fit_candidate("encoder_frozen_context" if model.use_context else "encoder_frozen", model, data, config)
+    encoders = [encoder for encoder in _encoders(model) if encoder.quantize is None]
+    if not encoders:
+        return result
+    _set_quantize(model, encoders, "int8", data, config)
     int8 = calibrate_and_report(model, data)
     kept = int8["dev"]["macro_f1"] >= float32["dev"]["macro_f1"] - INT8_TOLERANCE
     log(f"  int8 dev macro-F1 {int8['dev']['macro_f1']:.3f} vs float32 {float32['dev']['macro_f1']:.3f}: "
         f"{'kept' if kept else 'dropped'}")
     if not kept:
-        model.quantize, model._int8_ = None, None
-        if not model.fine_tune:
-            fit_candidate("encoder_frozen_context" if model.use_context else "encoder_frozen", model, data, config)
+        _set_quantize(model, encoders, None, data, config)
         calibrate_and_report(model, data)
     chosen = int8 if kept else float32
     return {**chosen, "quantize": "int8" if kept else None,
@@ -280,7 +296,7 @@ def train_model(config: TrainConfig, log: Callable[[str], None] = print) -> Path
         else:
             model = fit_candidate(name, build_candidate(name, config), data, config)
         result = calibrate_and_report(model, data, tune=not config.weak_only)
-        if isinstance(model, EncoderClassifier) and config.try_int8 and "dev" in result and not config.weak_only:
+        if _encoders(model) and config.try_int8 and "dev" in result and not config.weak_only:
             result = try_int8(model, data, config, result, log)
         if name == "ensemble":
             result["members"] = members

@@ -1,0 +1,4 @@
+"""``python -m framewatch``: the same as the ``framewatch`` command."""
+from framewatch.cli import main
+
+main()

@@ -1,0 +1,316 @@
+"""The ``framewatch`` command line: parses options and calls the library; typed errors become one-line messages."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from framewatch.data.corpus import CORPUS_PATH, CorpusError
+from framewatch.data.gold import GoldFormatError
+from framewatch.model import ModelFormatError
+
+USER_ERRORS = (CorpusError, GoldFormatError, ModelFormatError, ValueError, OSError)
+
+
+class FramewatchGroup(click.Group):
+    """Turns the library's typed errors into ``Error: <message>`` and exit code 1, without a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=FramewatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="framewatch")
+def main() -> None:
+    """Find information-operations framing in news text.
+
+    Example: framewatch score seeds/seed_article.txt
+    """
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the taxonomy as JSON instead of a table.")
+def labels(as_json: bool) -> None:
+    """Print the eight labels in taxonomy order with their definitions.
+
+    Example: framewatch labels --json
+    """
+    from framewatch.data.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    if as_json:
+        click.echo(json.dumps(taxonomy.to_dict(), indent=2, ensure_ascii=False))
+        return
+    for number, label in enumerate(taxonomy.labels, 1):
+        click.echo(f"{number}. {label.name}\n   {label.definition}\n   cues: {'; '.join(label.cues)}\n"
+                   f"   not: {'; '.join(label.exclusions)}")
+
+
+@main.group()
+def corpus() -> None:
+    """Build or describe the shipped corpus.
+
+    Example: framewatch corpus stats
+    """
+
+
+@corpus.command("build")
+@click.option("--source", "source", type=click.Path(exists=True, file_okay=False), default="../shared/corpus",
+              show_default=True, help="A copy of shared/corpus.")
+@click.option("--out", type=click.Path(dir_okay=False), default=str(CORPUS_PATH), show_default=True)
+def corpus_build(source: str, out: str) -> None:
+    """Regenerate the corpus file from the source corpora (deterministic: same input, same bytes).
+
+    Example: framewatch corpus build --source ../shared/corpus
+    """
+    from framewatch.data.corpus import build_corpus
+
+    path = build_corpus(source, out)
+    click.echo(f"wrote {path}")
+
+
+@corpus.command("stats")
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True, dir_okay=False), default=str(CORPUS_PATH),
+              show_default=True)
+def corpus_stats_command(corpus_path: str) -> None:
+    """Print documents and passages per source.
+
+    Example: framewatch corpus stats
+    """
+    from framewatch.data.corpus import corpus_stats, read_documents
+
+    stats = corpus_stats(read_documents(corpus_path))
+    click.echo(f"{'source':<20}{'documents':>10}{'passages':>10}")
+    for family, row in stats.items():
+        click.echo(f"{family:<20}{row['documents']:>10}{row['passages']:>10}")
+    click.echo(f"{'total':<20}{sum(r['documents'] for r in stats.values()):>10}"
+               f"{sum(r['passages'] for r in stats.values()):>10}")
+
+
+@main.group()
+def gold() -> None:
+    """Rebuild or describe the gold passages.
+
+    Example: framewatch gold stats
+    """
+
+
+@gold.command("build")
+@click.option("--gold-dir", type=click.Path(file_okay=False), default=None, help="Defaults to data/gold.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def gold_build(gold_dir: str | None, seed: int) -> None:
+    """Rebuild train/dev/test.jsonl from data/gold/annotations (both passes and the adjudication).
+
+    Example: framewatch gold build
+    """
+    from framewatch.data.gold import GOLD_DIR
+    from framewatch.training.annotation import build_gold
+
+    splits = build_gold(gold_dir or GOLD_DIR, CORPUS_PATH, seed)
+    click.echo(", ".join(f"{split} {len(rows)}" for split, rows in splits.items()))
+
+
+@gold.command("stats")
+@click.option("--gold-dir", type=click.Path(file_okay=False), default=None, help="Defaults to data/gold.")
+def gold_stats(gold_dir: str | None) -> None:
+    """Print positives per label and split, and passages per sampling method and split.
+
+    Example: framewatch gold stats
+    """
+    from framewatch.data.gold import GOLD_DIR, SAMPLING, SPLITS, load_split
+    from framewatch.data.taxonomy import LABELS
+
+    splits = {split: load_split(split, gold_dir or GOLD_DIR) for split in SPLITS}
+    click.echo(f"{'':<28}" + "".join(f"{s:>8}" for s in SPLITS) + f"{'all':>8}")
+    rows = [("passages", lambda r: True), ("documents", None)]
+    rows += [(label, lambda r, l=label: l in r.labels) for label in LABELS]
+    rows += [(f"sampling: {s}", lambda r, s=s: r.sampling == s) for s in SAMPLING]
+    for name, test in rows:
+        if test is None:
+            counts = [len({r.doc_id for r in splits[s]}) for s in SPLITS]
+        else:
+            counts = [sum(1 for r in splits[s] if test(r)) for s in SPLITS]
+        click.echo(f"{name:<28}" + "".join(f"{c:>8}" for c in counts) + f"{sum(counts):>8}")
+
+
+@main.command("lf-stats")
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True, dir_okay=False), default=str(CORPUS_PATH),
+              show_default=True)
+@click.option("--limit", type=int, default=None, help="Only the first N passages (quick look).")
+def lf_stats(corpus_path: str, limit: int | None) -> None:
+    """Coverage, overlap and conflict of every labelling function, and per label, over the corpus.
+
+    Example: framewatch lf-stats --limit 20000
+    """
+    from itertools import islice
+
+    from framewatch.data.corpus import iter_passages, read_documents
+    from framewatch.eval.lf_analysis import LFAnalysis, format_table
+    from framewatch.training.labelling import apply_lfs
+    from framewatch.training.labelling_functions import LABELLING_FUNCTIONS
+
+    passages = list(islice(iter_passages(read_documents(corpus_path)), limit))
+    matrix = apply_lfs(LABELLING_FUNCTIONS, passages)
+    analysis = LFAnalysis(matrix, LABELLING_FUNCTIONS)
+    click.echo(f"{len(passages)} passages, {len(LABELLING_FUNCTIONS)} labelling functions\n")
+    click.echo(format_table(analysis.lf_summary()))
+    click.echo("")
+    click.echo(format_table(analysis.label_summary()))
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated option as a tuple (None when the option is absent)."""
+    return None if value is None else tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=str)
+@click.option("-m", "--model", "model_name", default="default", show_default=True,
+              help="A shipped model name or a model directory.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write here (staged in OUTPUT.partial, moved into place when complete); default: stdout.")
+@click.option("--to", "to", type=click.Choice(["jsonl", "csv", "parquet"]), default=None,
+              help="Output format; default from the extension of -o (.csv, .tsv, .parquet), else JSONL.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "jsonl", "csv", "tsv", "parquet", "feed", "rss",
+                                                    "atom", "html"]), default="auto", show_default=True,
+              help="Input format; auto goes by extension and sniffs the rest.")
+@click.option("--hf-dataset", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Score a Hugging Face dataset saved with save_to_disk (instead of INPUTS).")
+@click.option("--split", default=None, help="With --hf-dataset: only this split of a DatasetDict.")
+@click.option("--text-field", default="text", show_default=True, help="Field/column holding the text.")
+@click.option("--id-field", default=None, help="Field/column holding the id (required in every record when given; "
+                                               "default: 'id' when present, else FILE:LINE).")
+@click.option("--title-field", default=None, help="Field/column holding a title, scored before the text.")
+@click.option("--keep-fields", default=None, help="Comma-separated fields copied into each output record "
+                                                  "(default: title,link,published for feeds and HTML pages).")
+@click.option("--labels", "label_names", default=None, help="Comma-separated labels to report (default: all).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Only documents (passages with --passages) scoring at least this on some reported label.")
+@click.option("--passages", is_flag=True, help="One record per sentence instead of per document.")
+@click.option("--with-text", is_flag=True, help="Add the scored text to each record (framewatch report uses it).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from OUTPUT.partial.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
+              help="Errors JSONL (default: OUTPUT.errors.jsonl; warnings on stderr when writing to stdout).")
+@click.option("--max-chars", type=click.IntRange(min=1), default=200_000, show_default=True,
+              help="Longer records are reported as oversized and skipped.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first problem instead of logging it.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Scoring processes, each loading the model once.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Documents per model call and per committed write.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line (printed with -o).")
+def score(inputs: tuple[str, ...], model_name: str, output: str | None, to: str | None, fmt: str,
+          hf_dataset: str | None, split: str | None, text_field: str, id_field: str | None, title_field: str | None,
+          keep_fields: str | None, label_names: str | None, min_score: float | None, passages: bool, with_text: bool,
+          resume: bool, errors_path: str | None, max_chars: int, fail_fast: bool, workers: int, batch_size: int,
+          quiet: bool) -> None:
+    """Score documents: one record per document with per-label scores, labels and evidence sentences.
+
+    INPUTS are files or folders (searched recursively) in any of these formats, or - for standard input:
+    plain text (.txt), JSONL (.jsonl, field "text"), CSV/TSV, Parquet, RSS/Atom feeds (.rss, .atom, .xml) and
+    HTML article pages (.html). A record that cannot be scored goes to the errors file with its file and line
+    and the run goes on; the exit status is non-zero only with --fail-fast or when nothing could be scored.
+
+    Example: framewatch score news/ feeds/world.rss -o scored.jsonl --workers 2
+
+    Example: framewatch score articles.csv --id-field url --keep-fields title,date -o scored.parquet --resume
+    """
+    from framewatch.feeds import ReadOptions
+    from framewatch.scoring import OutputOptions, score_inputs
+
+    if hf_dataset and inputs:
+        raise click.UsageError("give INPUTS or --hf-dataset, not both")
+    read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field,
+                       keep_fields=_names(keep_fields), max_chars=max_chars)
+    options = OutputOptions(labels=_names(label_names), min_score=min_score, passages=passages,
+                            include_text=with_text)
+    try:
+        summary = score_inputs(inputs, output, fmt=fmt, hf_dataset=hf_dataset, split=split, model=model_name,
+                               to=to, read_options=read, output_options=options, batch_size=batch_size,
+                               workers=workers, resume=resume, errors=errors_path, fail_fast=fail_fast,
+                               progress=not quiet and sys.stderr.isatty())
+    except KeyboardInterrupt:
+        partial = Path(f"{output}.partial")
+        kept = f"; {partial} holds what was scored: rerun with --resume to go on" if output and partial.exists() else ""
+        raise click.ClickException(f"interrupted{kept}") from None
+    if output not in (None, "-") and not quiet:
+        click.echo(f"{summary.describe()}; wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("scored", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="report.html", show_default=True,
+              help="The HTML page to write (self-contained).")
+@click.option("--title", default="framewatch report", show_default=True, help="Page heading.")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Documents shown at most (the overview counts all).")
+@click.option("--sort", type=click.Choice(["input", "score"]), default="input", show_default=True,
+              help="Input order, or the highest-scoring documents first.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Only documents scoring at least this on some label.")
+def report(scored: str, output: str, title: str, limit: int, sort: str, min_score: float | None) -> None:
+    """Write an HTML page of scored documents: evidence highlighted by label, a legend and score bars.
+
+    SCORED is the JSONL written by framewatch score; score with --with-text to see the evidence inside each
+    document's text (otherwise the evidence sentences are listed).
+
+    Example: framewatch score feed.rss --with-text -o scored.jsonl && framewatch report scored.jsonl -o report.html
+    """
+    from framewatch.report import write_report
+
+    result = write_report(scored, output, title=title, limit=limit, sort=sort, min_score=min_score)
+    click.echo(f"wrote {result.path} ({result.shown} of {result.documents} documents)")
+
+
+@main.command("eval")
+@click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Labelled JSONL: id, text, labels; optional context, doc_id, source.")
+@click.option("-m", "--model", "models", multiple=True, default=("default",), show_default=True,
+              help="A shipped model name or a model directory; repeat to compare models.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Report directory (replaced).")
+@click.option("--ignore-unknown", is_flag=True, help="Drop labels outside the taxonomy instead of failing.")
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Bootstrap resamples for confidence intervals and the paired comparison (0: off).")
+@click.option("--no-lfs", is_flag=True, help="Skip the labelling-function analysis.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def eval_command(data_path: str, models: tuple[str, ...], out: str, ignore_unknown: bool, n_bootstrap: int,
+                 no_lfs: bool, quiet: bool) -> None:
+    """Evaluate models on labelled passages; write metrics.json, report.md, report.html and PNG plots.
+
+    Example: framewatch eval --data data/gold/test.jsonl --model default --model lexical --out runs/eval
+    """
+    from framewatch.eval import evaluate
+
+    result = evaluate(data_path, models, out, ignore_unknown=ignore_unknown, n_bootstrap=n_bootstrap,
+                      with_lfs=not no_lfs, progress=not quiet and sys.stderr.isatty())
+    for name, metrics in result.metrics["models"].items():
+        click.echo(f"{name}: macro F1 {metrics['macro_f1']:.3f}, micro F1 {metrics['micro_f1']:.3f}, "
+                   f"ECE {metrics['ece']:.3f}")
+    click.echo(f"wrote {result.out_dir}")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="JSON file of TrainConfig fields; defaults reproduce the shipped model.")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Model directory to write.")
+def train(config_path: str | None, out: str | None) -> None:
+    """Train a model from the shipped corpus (weak labels) and the gold train split; write a model directory.
+
+    Example: framewatch train --out runs/lexical
+    """
+    from framewatch.training.trainer import TrainConfig, train_model
+
+    config = TrainConfig.from_json(Path(config_path)) if config_path else TrainConfig()
+    if out:
+        config = config.replace(out=out)
+    path = train_model(config, log=lambda message: click.echo(message, err=True))
+    click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
