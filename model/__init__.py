@@ -15,18 +15,18 @@ from .ensemble import EnsembleClassifier
 from .lexical import LexicalClassifier
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
-DEFAULT_MODEL = "lexical"
-"""Name of the shipped model that ``load()`` returns."""
+DEFAULT_MODEL = "default"
+"""Name of the shipped model that ``load()`` returns (the selected candidate of ``framewatch train``)."""
 
 
 def available_models() -> list[str]:
-    """Names of the models shipped inside the package (plus the alias ``default``)."""
-    return ["default"] + sorted(p.name for p in WEIGHTS_DIR.iterdir() if (p / "config.json").is_file())
+    """Names of the models shipped inside the package."""
+    return sorted(p.name for p in WEIGHTS_DIR.iterdir() if (p / "config.json").is_file())
 
 
 def resolve(name_or_path: str | Path | None = None) -> Path:
     """Turn ``None``, ``"default"``, a shipped model name, or a directory into a model directory."""
-    if name_or_path is None or str(name_or_path) == "default":
+    if name_or_path is None:
         name_or_path = DEFAULT_MODEL
     shipped = WEIGHTS_DIR / str(name_or_path)
     if isinstance(name_or_path, str) and "/" not in name_or_path and (shipped / "config.json").is_file():

@@ -67,7 +67,8 @@ class EncoderClassifier(FramingClassifier):
     fine_tune : train the encoder too (else only the head, on frozen embeddings).
     use_context : encode ``(previous sentence, passage)`` as a sentence pair.
     max_length, stride : window length in tokens and overlap between consecutive windows of a long passage.
-    batch_size : passages per forward pass (batches are length-sorted, padded dynamically).
+    batch_size : passages per forward pass (batches are length-sorted, padded dynamically); int8 inference
+        runs one window per pass so that scores do not depend on batching.
     quantize : ``"int8"`` applies dynamic int8 quantisation to the encoder's linear layers at load time.
     epochs, learning_rate, head_learning_rate, weight_decay : fine-tuning schedule (ignored when frozen).
     C : inverse regularisation of the frozen-embedding head's logistic regressions.
@@ -142,8 +143,9 @@ class EncoderClassifier(FramingClassifier):
 
             import torch
 
-            with warnings.catch_warnings():  # torch flags its quantized-tensor constructors as deprecated
+            with warnings.catch_warnings():  # torch marks torch.ao.quantization as deprecated (still in 2.13)
                 warnings.simplefilter("ignore", UserWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)
                 self._int8_ = torch.ao.quantization.quantize_dynamic(self.encoder_, {torch.nn.Linear},
                                                                      dtype=torch.qint8)
         return self._int8_
@@ -174,13 +176,13 @@ class EncoderClassifier(FramingClassifier):
         mask = batch["attention_mask"].unsqueeze(-1).to(output.dtype)
         return (output * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
-    def _batches(self, encoded: dict[str, Any], order: np.ndarray):
-        """Yield (indices, padded tensors) for windows taken in ``order`` (length-sorted for inference)."""
+    def _batches(self, encoded: dict[str, Any], order: np.ndarray, size: int):
+        """Yield (indices, padded tensors) for windows taken in ``order``, ``size`` at a time."""
         import torch
 
         keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
+        for start in range(0, len(order), size):
+            idx = order[start:start + size]
             longest = max(len(encoded["input_ids"][i]) for i in idx)
             batch = {}
             for key in keys:
@@ -197,8 +199,11 @@ class EncoderClassifier(FramingClassifier):
         order = np.argsort(-lengths, kind="stable")
         out = np.zeros((len(lengths), self.encoder_.config.hidden_size), dtype=np.float32)
         model = self._quantized()
+        # dynamic int8 quantises activations with one scale per batch, so a passage's score would depend on its
+        # neighbours; one window per forward pass keeps every score independent of batching (and is still fast)
+        size = 1 if self.quantize == "int8" else self.batch_size
         with torch.inference_mode():
-            for idx, batch in self._batches(encoded, order):
+            for idx, batch in self._batches(encoded, order, size):
                 out[idx] = self._pooled(model, batch).float().numpy()
         return out, mapping
 
@@ -270,7 +275,7 @@ class EncoderClassifier(FramingClassifier):
         self.encoder_.train()
         lengths = np.array([len(ids) for ids in encoded["input_ids"]])
         for _ in range(self.epochs):
-            for idx, batch in self._batches(encoded, bucketed_order(lengths, self.batch_size, rng)):
+            for idx, batch in self._batches(encoded, bucketed_order(lengths, self.batch_size, rng), self.batch_size):
                 logits = head(self._pooled(self.encoder_, batch))
                 loss = (loss_fn(logits, targets[idx]).mean(1) * sample_weights[idx]).sum() / sample_weights[idx].sum()
                 loss.backward()

@@ -54,7 +54,8 @@ def _is_pickle(data: bytes) -> bool:
 
 def test_no_pickle_in_model_files(tiny_lexical, tmp_path):
     tiny_lexical.save_pretrained(tmp_path)
-    for path in list(tmp_path.iterdir()) + list(framewatch.model.resolve("default").iterdir()):
+    shipped = [p for name in framewatch.available_models() for p in framewatch.model.resolve(name).rglob("*")]
+    for path in [p for p in list(tmp_path.rglob("*")) + shipped if p.is_file()]:
         data = path.read_bytes()
         assert path.suffix in {".json", ".safetensors", ".md"}, path
         assert not _is_pickle(data) and not zipfile.is_zipfile(path), path

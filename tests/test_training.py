@@ -144,3 +144,14 @@ def test_config_validation():
         TrainConfig(candidates=("labelling_functions",))
     with pytest.raises(ValueError, match="gold_weight"):
         TrainConfig(gold_weight=0)
+
+
+def test_int8_scores_do_not_depend_on_batching(frozen_encoder):
+    """Dynamic int8 scales activations per batch; scoring must still give each passage the same score alone."""
+    frozen_encoder.quantize, frozen_encoder._int8_ = "int8", None
+    try:
+        together = frozen_encoder.predict_proba(TEXTS)
+        alone = np.vstack([frozen_encoder.predict_proba([text]) for text in TEXTS])
+        np.testing.assert_allclose(together, alone, atol=1e-6)
+    finally:
+        frozen_encoder.quantize, frozen_encoder._int8_ = None, None
