@@ -2,7 +2,7 @@
 
 Run from the repository root (after README's install):
 
-    python bench/feed.py [--size-mb 200] [--baseline-mb 20] [--workers 1]
+    python bench/feed.py [--size-mb 200] [--baseline-mb 20] [--model default] [--workers 1]
 
 It writes a synthetic JSONL of about ``--size-mb`` MB in a temporary folder by repeating the shipped corpus
 (every repeat gets new ids), scores it with the default model through the CLI in a subprocess, and reports
@@ -58,9 +58,9 @@ def build_feed(path: Path, size_mb: float) -> tuple[int, int]:
     return documents, written
 
 
-def measure(feed: Path, out: Path, workers: int, batch_size: int) -> dict:
-    command = [sys.executable, "-m", "framewatch", "score", str(feed), "-o", str(out), "--workers", str(workers),
-               "--batch-size", str(batch_size)]
+def measure(feed: Path, out: Path, model: str, workers: int, batch_size: int) -> dict:
+    command = [sys.executable, "-m", "framewatch", "score", str(feed), "-o", str(out), "--model", model,
+               "--workers", str(workers), "--batch-size", str(batch_size)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=env,
                             cwd=ROOT, check=True)
@@ -79,6 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=200.0, help="size of the synthetic feed")
     parser.add_argument("--baseline-mb", type=float, default=20.0, help="size of the baseline feed")
+    parser.add_argument("--model", default="default", help="shipped model name or directory")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=32)
     args = parser.parse_args()
@@ -87,13 +88,11 @@ def main() -> None:
         for name, size in (("baseline", args.baseline_mb), ("feed", args.size_mb)):
             feed = Path(tmp) / f"{name}.jsonl"
             documents, written = build_feed(feed, size)
-            row = measure(feed, Path(tmp) / "out.jsonl", args.workers, args.batch_size)
+            row = measure(feed, Path(tmp) / "out.jsonl", args.model, args.workers, args.batch_size)
             assert row["rows"] == documents, f"{row['rows']} output rows for {documents} documents"
             results[name] = {**row, "mb": written / 2**20}
             feed.unlink()
-    from framewatch.model import DEFAULT_MODEL
-
-    print(f"framewatch score, default model ({DEFAULT_MODEL}), --workers {args.workers}, --batch-size "
+    print(f"framewatch score, model {args.model}, --workers {args.workers}, --batch-size "
           f"{args.batch_size}, {os.cpu_count()} CPUs")
     print(f"{'input':<10}{'MB':>8}{'documents':>11}{'passages':>11}{'seconds':>9}{'docs/s':>9}{'passages/s':>12}"
           f"{'peak RSS MB':>13}")

@@ -284,6 +284,9 @@ class EncoderClassifier(FramingClassifier):
                 scheduler.step()
                 optimizer.zero_grad()
         self.encoder_.eval()
+        with torch.no_grad():  # round to the stored precision now, so calibration sees the weights that ship
+            for parameter in self.encoder_.parameters():
+                parameter.copy_(parameter.to(getattr(torch, self.save_dtype)).to(parameter.dtype))
         self.head_weight_ = head.weight.detach().numpy().copy()
         self.head_bias_ = head.bias.detach().numpy().copy()
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from safetensors.numpy import load_file, save_file
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from framewatch.data.taxonomy import LABELS
 from framewatch.data.text import model_text
 
 from .base import WEIGHTS_NAME, FramingClassifier, ModelFormatError, register
+
+if TYPE_CHECKING:  # scikit-learn is imported only to fit (scoring is numpy), which keeps start-up fast
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 VOCAB_NAME = "vocab.json"
 
@@ -423,7 +424,9 @@ class LexicalClassifier(FramingClassifier):
 
     # ----------------------------------------------------------------------------------- features
 
-    def _word_vectorizer(self, vocabulary: list[str] | None = None) -> TfidfVectorizer:
+    def _word_vectorizer(self, vocabulary: list[str] | None = None) -> "TfidfVectorizer":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         # texts arrive case-folded by fold_join, so the vectoriser itself does not lower-case
         return TfidfVectorizer(
             analyzer="word", ngram_range=tuple(self.word_ngram_range), token_pattern=r"(?u)\b\w+\b",
@@ -502,6 +505,8 @@ class LexicalClassifier(FramingClassifier):
             if target.min() == target.max():  # a label with one class only: constant score
                 intercept[column] = 10.0 if target[0] else -10.0
                 continue
+            from sklearn.linear_model import LogisticRegression
+
             regression = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=200)
             regression.fit(X, target, sample_weight=sample_weight)
             coef[column] = regression.coef_[0]

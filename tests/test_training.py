@@ -155,3 +155,14 @@ def test_int8_scores_do_not_depend_on_batching(frozen_encoder):
         np.testing.assert_allclose(together, alone, atol=1e-6)
     finally:
         frozen_encoder.quantize, frozen_encoder._int8_ = None, None
+
+
+def test_float16_storage_is_what_was_calibrated(tmp_path):
+    """Fine-tuned weights are rounded to the stored precision in memory, so a saved model scores as trained."""
+    from framewatch.model.encoder import EncoderClassifier
+
+    model = EncoderClassifier(fine_tune=True, epochs=1, batch_size=4, max_length=24, stride=4,
+                              save_dtype="float16", num_threads=1).fit(TEXTS[:8], toy_targets(8))
+    model.save_pretrained(tmp_path)
+    loaded = FramingClassifier.from_pretrained(tmp_path)
+    np.testing.assert_allclose(loaded.predict_proba(TEXTS[:8]), model.predict_proba(TEXTS[:8]), atol=1e-6)
