@@ -136,18 +136,12 @@ def score_batch(model: Any, records: Sequence[tuple[str, str, dict[str, Any]]],
 
 def _score_passages(model: Any, records: Sequence[tuple[str, str, dict[str, Any]]], texts: list[str],
                     options: OutputOptions) -> list[tuple[str, int, list[dict[str, Any]]]]:
-    from framewatch.data.text import split_sentences
-
-    sentences = [split_sentences(text) for text in texts]
-    flat = [s.text for doc in sentences for s in doc]
-    contexts = [doc[i - 1].text if i else "" for doc in sentences for i in range(len(doc))]
-    probabilities = model.predict_proba(flat, contexts) if flat else np.zeros((0, len(model.labels)))
     columns = [list(model.labels).index(label) for label in options.label_names]
     thresholds = np.asarray(model.thresholds_)[columns]
-    results, offset = [], 0
-    for (record_id, _, fields), doc in zip(records, sentences):
+    results = []
+    for (record_id, _, fields), (doc, probabilities) in zip(records, model.score_sentences(texts)):
         rows = []
-        for index, (sentence, row) in enumerate(zip(doc, probabilities[offset: offset + len(doc)])):
+        for index, (sentence, row) in enumerate(zip(doc, probabilities)):
             values = row[columns]
             if options.min_score is not None and values.max() < options.min_score:
                 continue
@@ -155,7 +149,6 @@ def _score_passages(model: Any, records: Sequence[tuple[str, str, dict[str, Any]
                          "text": sentence.text,
                          "scores": {label: _round(p) for label, p in zip(options.label_names, values)},
                          "labels": [label for label, p, t in zip(options.label_names, values, thresholds) if p >= t]})
-        offset += len(doc)
         results.append((record_id, len(doc), rows))
     return results
 

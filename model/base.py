@@ -124,18 +124,22 @@ class FramingClassifier:
         """Score one document: per-label maximum over its sentences, with the evidence sentences."""
         return self.score_documents([text])[0]
 
-    def score_documents(self, texts: Sequence[str]) -> list[DocumentScore]:
-        """Score many documents with one batched call over all their sentences."""
+    def score_sentences(self, texts: Sequence[str]) -> list[tuple[list[Sentence], np.ndarray]]:
+        """Per document, its sentences and their (n_sentences, n_labels) probabilities, from one batched call.
+
+        Each sentence is scored with the previous sentence of its document as context.
+        """
         self._check_fitted()
         sentences = [split_sentences(text) for text in as_texts(texts)]
         flat = [s.text for doc in sentences for s in doc]
         contexts = [doc[i - 1].text if i else "" for doc in sentences for i in range(len(doc))]
         probabilities = self.predict_proba(flat, contexts)
-        results, offset = [], 0
-        for doc in sentences:
-            results.append(self._document_score(doc, probabilities[offset: offset + len(doc)]))
-            offset += len(doc)
-        return results
+        offsets = np.cumsum([0] + [len(doc) for doc in sentences])
+        return [(doc, probabilities[start:end]) for doc, start, end in zip(sentences, offsets[:-1], offsets[1:])]
+
+    def score_documents(self, texts: Sequence[str]) -> list[DocumentScore]:
+        """Score many documents with one batched call over all their sentences."""
+        return [self._document_score(doc, probabilities) for doc, probabilities in self.score_sentences(texts)]
 
     def _document_score(self, sentences: list[Sentence], probabilities: np.ndarray) -> DocumentScore:
         if not sentences:
