@@ -46,7 +46,7 @@ MAX_BATCH_CHARS = 2_000_000
 """A batch closes early at this many characters, so a batch of long documents stays small."""
 
 __all__ = [
-    "InputError", "NothingScoredError", "OutputOptions", "ScoreSummary", "atomic_output", "batch_scorer",
+    "InputError", "NothingScoredError", "OutputOptions", "ScoreSummary", "atomic_path", "batch_scorer",
     "score_batch", "score_inputs", "score_iter",
 ]
 
@@ -601,18 +601,6 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-@contextlib.contextmanager
-def atomic_output(path: str | None) -> Iterator[IO[str]]:
-    """A text stream that becomes ``path`` only if the block completes; stdout when ``path`` is None or ``-``."""
-    if path in (None, "-"):
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as out:
-            yield out
 
 
 # ---------------------------------------------------------------------------------------------- CSV and Parquet

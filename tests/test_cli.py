@@ -102,7 +102,7 @@ def test_failure_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
 
     out = tmp_path / "out.jsonl"
     with pytest.raises(RuntimeError):
-        with scoring.atomic_output(str(out)) as handle:
+        with scoring.atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8") as handle:
             handle.write('{"id": "a"}\n')
             raise RuntimeError("killed")
     assert list(tmp_path.iterdir()) == []

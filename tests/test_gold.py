@@ -75,3 +75,20 @@ def test_parser_errors_name_the_line(tmp_path):
     assert parse_gold_line('{"id": 1, "text": "x", "labels": ["spin"]}', "f:3", ignore_unknown=True).labels == ()
     with pytest.raises(GoldFormatError, match="sampling"):
         parse_gold_line('{"id": 1, "text": "x", "labels": [], "sampling": "lucky"}', "f:4")
+
+
+def test_random_sampling_is_seeded_per_source_and_skips_fragments():
+    from framewatch.data.corpus import Passage
+    from framewatch.training.annotation import MIN_WORDS, annotation_record, sample_random
+
+    passages = [Passage(f"{source}:{i}:0", f"{source}:{i}", source, 0, 0, 10,
+                        "Thank you." if i % 3 == 0 else f"Sentence number {i} of {source}.", "before")
+                for source in ("muc34", "fakes_syria/sana") for i in range(30)]
+    quotas = {"muc34": 5, "fakes_syria": 7}
+    drawn = sample_random(passages, quotas, seed=13)
+    assert drawn == sample_random(passages, quotas, seed=13) != sample_random(passages, quotas, seed=14)
+    assert Counter(source_family(p.source) for p in drawn) == quotas
+    assert all(len(p.text.split()) >= MIN_WORDS for p in drawn)
+    assert set(annotation_record(drawn[0])) == {"id", "source", "context", "text"}  # no votes, no labels
+    with pytest.raises(ValueError, match="fewer than the quota"):
+        sample_random(passages, {"muc34": 25}, seed=0)

@@ -45,20 +45,6 @@ def annotation_record(passage: Passage | GoldPassage) -> dict:
     return {"id": passage_id, "source": passage.source, "context": passage.context, "text": passage.text}
 
 
-def write_batches(records: Sequence[dict], out_dir: str | Path, size: int, seed: int = 0) -> list[Path]:
-    """Shuffle records and write them as ``batch_NN.jsonl`` files of at most ``size`` lines."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    shuffled = list(records)
-    random.Random(seed).shuffle(shuffled)
-    paths = []
-    for number, start in enumerate(range(0, len(shuffled), size)):
-        path = out / f"batch_{number:02d}.jsonl"
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in shuffled[start:start + size]))
-        paths.append(path)
-    return paths
-
-
 def read_pass(paths: Iterable[str | Path]) -> dict[str, tuple[str, ...]]:
     """Read one annotation pass (``{"id", "labels"}`` lines) into id → labels; unknown labels are an error."""
     labels: dict[str, tuple[str, ...]] = {}
