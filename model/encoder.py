@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -67,9 +67,10 @@ class EncoderClassifier(FramingClassifier):
     fine_tune : train the encoder too (else only the head, on frozen embeddings).
     use_context : encode ``(previous sentence, passage)`` as a sentence pair.
     max_length, stride : window length in tokens and overlap between consecutive windows of a long passage.
-    batch_size : passages per forward pass (batches are length-sorted, padded dynamically); int8 inference
-        runs one window per pass so that scores do not depend on batching.
-    quantize : ``"int8"`` applies dynamic int8 quantisation to the encoder's linear layers at load time.
+    batch_size : windows per forward pass (training: length-bucketed and padded; inference: windows of one
+        length only, so nothing is padded and int8 scores do not depend on batching).
+    quantize : ``"int8"`` runs the encoder's linear layers in int8 (per-channel weights, per-token activations;
+        ``bert.Int8Linear``), converted at load time.
     epochs, learning_rate, head_learning_rate, weight_decay : fine-tuning schedule (ignored when frozen).
     C : inverse regularisation of the frozen-embedding head's logistic regressions.
     pos_weight_cap : upper bound of the per-label positive weight in the BCE loss (rare labels get more weight).
@@ -122,89 +123,92 @@ class EncoderClassifier(FramingClassifier):
 
     def _load_encoder(self, path: Path) -> None:
         import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        from tokenizers import Tokenizer
 
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
+        from .bert import BertEncoder
+
         if self.num_threads:
             torch.set_num_threads(self.num_threads)
-        self.tokenizer_ = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self.encoder_ = AutoModel.from_pretrained(str(path), local_files_only=True, dtype=torch.float32)
-        self.encoder_.eval()
+        if not (path / "tokenizer.json").is_file():
+            raise ModelFormatError(f"{path}: no tokenizer.json (the encoder needs its fast-tokenizer file)")
+        self.tokenizer_ = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.encoder_ = BertEncoder.from_pretrained(path)
+        self.encoder_dir_ = path
+        self._int8_ = None
 
     def _quantized(self):
-        """The encoder used for inference: int8-quantised once when ``quantize == "int8"``."""
+        """The encoder used for inference: its int8 copy (built once) when ``quantize == "int8"``."""
         if self.quantize != "int8":
             return self.encoder_
         if getattr(self, "_int8_", None) is None:
-            import warnings
+            from .bert import quantize_int8
 
-            import torch
-
-            with warnings.catch_warnings():  # torch marks torch.ao.quantization as deprecated (still in 2.13)
-                warnings.simplefilter("ignore", UserWarning)
-                warnings.simplefilter("ignore", DeprecationWarning)
-                self._int8_ = torch.ao.quantization.quantize_dynamic(self.encoder_, {torch.nn.Linear},
-                                                                     dtype=torch.qint8)
+            self._int8_ = quantize_int8(self.encoder_)
         return self._int8_
 
-    def _windows(self, texts: Sequence[str], contexts: Sequence[str] | None) -> tuple[dict[str, Any], np.ndarray]:
-        """Tokenise into windows of at most ``max_length`` tokens; returns encodings and window → passage map."""
+    def _windows(self, texts: Sequence[str], contexts: Sequence[str] | None) -> tuple[list[Any], np.ndarray]:
+        """Tokenise into windows of at most ``max_length`` tokens; returns the windows (``tokenizers`` encodings,
+        consecutive windows overlapping by ``stride`` tokens) and the window → passage map."""
         if not 0 <= self.stride < self.max_length // 2:
             raise ValueError(f"stride ({self.stride}) must be under half of max_length ({self.max_length})")
         texts = [model_text(t) for t in texts]
-        kwargs = dict(truncation="only_second" if self.use_context else True, max_length=self.max_length,
-                      stride=self.stride, return_overflowing_tokens=True, padding=False)
+        tokenizer = self.tokenizer_
+        tokenizer.no_padding()
         if self.use_context:
             # the context keeps only its last quarter-window of tokens, so the passage always has room
             budget = self.max_length // 4
-            context_ids = self.tokenizer_([model_text(c or "") for c in (contexts or [""] * len(texts))],
-                                          add_special_tokens=False)["input_ids"]
-            firsts = [self.tokenizer_.decode(ids[-budget:]) if ids else "" for ids in context_ids]
-            encoded = self.tokenizer_(firsts, texts, **kwargs)
+            tokenizer.no_truncation()
+            context_ids = [e.ids for e in tokenizer.encode_batch([model_text(c or "") for c in
+                                                                  (contexts or [""] * len(texts))],
+                                                                 add_special_tokens=False)]
+            firsts = [tokenizer.decode(ids[-budget:]) if ids else "" for ids in context_ids]
+            tokenizer.enable_truncation(self.max_length, stride=self.stride, strategy="only_second")
+            encoded = tokenizer.encode_batch(list(zip(firsts, texts)))
         else:
-            encoded = self.tokenizer_(texts, **kwargs)
-        mapping = np.asarray(encoded.pop("overflow_to_sample_mapping"))
-        return encoded, mapping
+            tokenizer.enable_truncation(self.max_length, stride=self.stride, strategy="longest_first")
+            encoded = tokenizer.encode_batch(texts)
+        windows, mapping = [], []
+        for i, encoding in enumerate(encoded):
+            for window in (encoding, *encoding.overflowing):
+                windows.append(window)
+                mapping.append(i)
+        return windows, np.asarray(mapping, dtype=np.int64)
 
-    def _pooled(self, model, batch: dict[str, Any]):
+    def _batches(self, windows: list[Any], groups: Iterable[np.ndarray]):
+        """Yield (indices, encoder inputs) for each group of windows; a group of unequal lengths is padded and
+        masked."""
         import torch
 
-        output = model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(output.dtype)
-        return (output * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-
-    def _batches(self, encoded: dict[str, Any], order: np.ndarray, size: int):
-        """Yield (indices, padded tensors) for windows taken in ``order``, ``size`` at a time."""
-        import torch
-
-        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
-        for start in range(0, len(order), size):
-            idx = order[start:start + size]
-            longest = max(len(encoded["input_ids"][i]) for i in idx)
-            batch = {}
-            for key in keys:
-                rows = [list(encoded[key][i]) + [0] * (longest - len(encoded[key][i])) for i in idx]
-                batch[key] = torch.tensor(rows, dtype=torch.long)
+        for idx in groups:
+            lengths = [len(windows[i].ids) for i in idx]
+            longest = max(lengths)
+            pad = lambda rows: torch.tensor([row + [0] * (longest - len(row)) for row in rows])  # noqa: E731
+            batch = {"input_ids": pad([windows[i].ids for i in idx])}
+            if min(lengths) < longest:
+                batch["attention_mask"] = pad([[1] * length for length in lengths])
+            if self.use_context:
+                batch["token_type_ids"] = pad([windows[i].type_ids for i in idx])
             yield idx, batch
 
     def embed(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Mean-pooled embeddings of every window, and the window → passage map."""
+        """Mean-pooled embeddings of every window, and the window → passage map.
+
+        Windows are batched only with windows of the same length (up to ``batch_size``): nothing is padded, and in
+        int8, where each token is quantised on its own, a passage's embedding is bit-for-bit the same whatever else
+        is in the batch.
+        """
         import torch
 
-        encoded, mapping = self._windows(texts, contexts)
-        lengths = np.array([len(ids) for ids in encoded["input_ids"]])
-        order = np.argsort(-lengths, kind="stable")
-        out = np.zeros((len(lengths), self.encoder_.config.hidden_size), dtype=np.float32)
+        windows, mapping = self._windows(texts, contexts)
+        lengths = np.array([len(window.ids) for window in windows])
+        order = np.lexsort((np.arange(len(lengths)), -lengths))
+        runs = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1) if len(order) else []
+        groups = [run[i:i + self.batch_size] for run in runs for i in range(0, len(run), self.batch_size)]
+        out = np.zeros((len(windows), self.encoder_.config.hidden_size), dtype=np.float32)
         model = self._quantized()
-        # dynamic int8 quantises activations with one scale per batch, so a passage's score would depend on its
-        # neighbours; one window per forward pass keeps every score independent of batching (and is still fast)
-        size = 1 if self.quantize == "int8" else self.batch_size
         with torch.inference_mode():
-            for idx, batch in self._batches(encoded, order, size):
-                out[idx] = self._pooled(model, batch).float().numpy()
+            for idx, batch in self._batches(windows, groups):
+                out[idx] = model(**batch).float().numpy()
         return out, mapping
 
     def _logits(self, texts: list[str], contexts: list[str] | None) -> np.ndarray:
@@ -228,7 +232,6 @@ class EncoderClassifier(FramingClassifier):
                                                                                                   dtype=np.float32)
         torch.manual_seed(self.seed)
         self._load_encoder(encoder_path(self.encoder))
-        self._int8_ = None
         if self.fine_tune:
             self._fine_tune(list(texts), y, weights, contexts)
         else:
@@ -255,7 +258,7 @@ class EncoderClassifier(FramingClassifier):
     def _fine_tune(self, texts: list[str], y: np.ndarray, weights: np.ndarray, contexts: Sequence[str] | None) -> None:
         import torch
 
-        encoded, mapping = self._windows(texts, contexts)
+        windows, mapping = self._windows(texts, contexts)
         targets = torch.tensor(y[mapping])
         sample_weights = torch.tensor(weights[mapping])
         positives = y.sum(axis=0)
@@ -273,10 +276,12 @@ class EncoderClassifier(FramingClassifier):
         loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
         rng = np.random.default_rng(self.seed)
         self.encoder_.train()
-        lengths = np.array([len(ids) for ids in encoded["input_ids"]])
+        lengths = np.array([len(window.ids) for window in windows])
         for _ in range(self.epochs):
-            for idx, batch in self._batches(encoded, bucketed_order(lengths, self.batch_size, rng), self.batch_size):
-                logits = head(self._pooled(self.encoder_, batch))
+            order = bucketed_order(lengths, self.batch_size, rng)
+            for idx, batch in self._batches(windows, np.split(order, range(self.batch_size, len(order),
+                                                                          self.batch_size))):
+                logits = head(self.encoder_(**batch))
                 loss = (loss_fn(logits, targets[idx]).mean(1) * sample_weights[idx]).sum() / sample_weights[idx].sum()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.encoder_.parameters(), 1.0)
@@ -309,17 +314,11 @@ class EncoderClassifier(FramingClassifier):
                   metadata={"model_type": self.model_type})
         if self.fine_tune:
             import torch
-            from safetensors.torch import save_file as save_torch
 
             if self.save_dtype not in ("float16", "float32"):
                 raise ValueError(f"save_dtype must be 'float16' or 'float32', found {self.save_dtype!r}")
-            dtype = getattr(torch, self.save_dtype)
-            target = directory / ENCODER_DIR
-            target.mkdir(parents=True, exist_ok=True)
-            self.encoder_.config.save_pretrained(str(target))
-            state = {k: v.detach().to(dtype).contiguous() for k, v in self.encoder_.state_dict().items()}
-            save_torch(state, str(target / "model.safetensors"), metadata={"format": "pt"})
-            self.tokenizer_.save_pretrained(str(target))
+            self.encoder_.save_pretrained(directory / ENCODER_DIR, getattr(torch, self.save_dtype),
+                                          tokenizer_from=self.encoder_dir_)
 
     def _load_weights(self, directory: Path, config: dict[str, Any]) -> None:
         from safetensors.numpy import load_file
@@ -333,7 +332,6 @@ class EncoderClassifier(FramingClassifier):
         if not source.is_dir():
             raise ModelFormatError(f"{directory}: fine-tuned model without its {ENCODER_DIR}/ folder")
         self._load_encoder(source)
-        self._int8_ = None
         if self.head_weight_.shape != (len(LABELS), self.encoder_.config.hidden_size):
             raise ModelFormatError(f"{directory / HEAD_NAME}: head shape {self.head_weight_.shape} does not fit the "
                                    f"encoder's hidden size {self.encoder_.config.hidden_size}")

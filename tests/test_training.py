@@ -80,10 +80,9 @@ def frozen_encoder():
 def test_long_passages_are_windowed_not_truncated(frozen_encoder):
     filler = " ".join(["The weather in the capital was mild on Tuesday."] * 12)
     long_text = filler + " Officials declined to comment on the reports."
-    encoded, mapping = frozen_encoder._windows([long_text, "Short one."], None)
-    windows = int((mapping == 0).sum())
-    assert windows > 5 and (mapping == 1).sum() == 1
-    assert all(len(ids) <= 16 for ids in encoded["input_ids"])
+    windows, mapping = frozen_encoder._windows([long_text, "Short one."], None)
+    assert (mapping == 0).sum() > 5 and (mapping == 1).sum() == 1
+    assert all(len(window.ids) <= 16 for window in windows)
     # the denial at the very end of a long passage is still seen: it lifts the official_denial score
     column = LABELS.index("official_denial")
     scores = frozen_encoder.predict_proba([long_text, filler])[:, column]
@@ -147,14 +146,21 @@ def test_config_validation():
 
 
 def test_int8_scores_do_not_depend_on_batching(frozen_encoder):
-    """Dynamic int8 scales activations per batch; scoring must still give each passage the same score alone."""
+    """Each token is quantised on its own and windows are batched only with equal lengths: a passage's embedding is
+    the same, bit for bit, alone or with any neighbours, and its scores stay close to float32."""
+    texts = TEXTS[:4] + ["Kyiv denied it.", "Kyiv denied it!", "The strikes killed 12 people, the ministry said."]
+    float32 = frozen_encoder.predict_proba(texts)
     frozen_encoder.quantize, frozen_encoder._int8_ = "int8", None
     try:
-        together = frozen_encoder.predict_proba(TEXTS)
-        alone = np.vstack([frozen_encoder.predict_proba([text]) for text in TEXTS])
-        np.testing.assert_allclose(together, alone, atol=1e-6)
+        together = frozen_encoder.embed(texts)[0]
+        alone = np.vstack([frozen_encoder.embed([text])[0] for text in texts])
+        shuffled = frozen_encoder.embed(texts[::-1] + texts[:2])[0][:len(texts)][::-1]
+        int8 = frozen_encoder.predict_proba(texts)
     finally:
         frozen_encoder.quantize, frozen_encoder._int8_ = None, None
+    np.testing.assert_array_equal(together, alone)
+    np.testing.assert_array_equal(together, shuffled)
+    np.testing.assert_allclose(int8, float32, atol=0.05)
 
 
 def test_float16_storage_is_what_was_calibrated(tmp_path):
