@@ -9,7 +9,10 @@ The default model's fine-tuned encoder (framewatch's BERT module with mean pooli
 quantisation (per-channel weights). Each variant replaces only the encoder inside the shipped default (same
 tokeniser windows, same head, calibration and thresholds), so passages/s (median of ``--repeats`` passes over
 corpus passages, in this one process) and gold dev/test macro-F1 compare like with like against the shipped
-torch int8 path, measured in the same run.
+torch int8 path, measured in the same run. "Batch Δ" is how far a passage's probabilities move between scoring it
+alone and scoring it among the first ``--passages`` dev passages (largest absolute change, and how many
+passage-label decisions flip): a model whose scores depend on their batch neighbours gives feed-order-dependent
+results.
 """
 from __future__ import annotations
 
@@ -49,9 +52,9 @@ def export(encoder: torch.nn.Module, out: Path) -> Path:
     """The encoder as an ONNX graph with dynamic batch and sequence axes."""
     ids = torch.ones((2, 16), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(encoder.eval(), (ids, torch.ones_like(ids)), str(out), input_names=["input_ids", "attention_mask"],
-                      output_names=["embedding"], dynamic_axes={"input_ids": axes, "attention_mask": axes},
-                      opset_version=17, dynamo=False)
+    torch.onnx.export(encoder.eval(), (ids, torch.ones_like(ids)), str(out),
+                      input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+                      dynamic_axes={"input_ids": axes, "attention_mask": axes}, opset_version=17, dynamo=False)
     return out
 
 
@@ -63,6 +66,20 @@ def macro_f1(model, split: str) -> float:
     gold = read_gold(GOLD_DIR / f"{split}.jsonl")
     predicted = model.predict([p.text for p in gold], [p.context for p in gold])
     return float(f1_score(label_matrix(gold), predicted, average="macro", zero_division=0))
+
+
+def batch_dependence(model, texts: list[str]) -> tuple[float, int]:
+    """Largest probability change and number of flipped decisions between scoring alone and scoring together."""
+    together = model.predict_proba(texts)
+    alone = np.vstack([model.predict_proba([text]) for text in texts])
+    flips = int(((together >= model.thresholds_) != (alone >= model.thresholds_)).sum())
+    return float(np.abs(together - alone).max()), flips
+
+
+def dev_texts(n: int) -> list[str]:
+    from framewatch.data.gold import GOLD_DIR, read_gold
+
+    return [p.text for p in read_gold(GOLD_DIR / "dev.jsonl")[:n]]
 
 
 def throughput(model, texts: list[str], repeats: int) -> float:
@@ -81,6 +98,7 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-passages", type=int, default=200)
     args = parser.parse_args()
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -91,20 +109,25 @@ def main() -> None:
     texts = sample_passages(args.passages)
     model = framewatch.load()
     member = next(m for m in getattr(model, "members_", [model]) if isinstance(m, EncoderClassifier))
-    rows = [("torch int8 (shipped)", throughput(model, texts, args.repeats), macro_f1(model, "dev"),
-             macro_f1(model, "test"))]
+    probe = dev_texts(args.batch_passages)
+
+    def measure(name: str) -> tuple:
+        return (name, throughput(model, texts, args.repeats), macro_f1(model, "dev"), macro_f1(model, "test"),
+                *batch_dependence(model, probe))
+
+    rows = [measure("torch int8 (shipped)")]
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = export(member.encoder_, Path(tmp) / "encoder.onnx")
         int8 = Path(tmp) / "encoder.int8.onnx"
         quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8)
         for name, path in (("ONNX Runtime float32", fp32), ("ONNX Runtime dynamic int8", int8)):
             member._int8_ = OrtEncoder(path, args.threads)  # the encoder the member runs at inference
-            rows.append((name, throughput(model, texts, args.repeats), macro_f1(model, "dev"),
-                         macro_f1(model, "test")))
+            rows.append(measure(name))
     print(f"default model, {args.passages} corpus passages, {args.threads} threads, median of {args.repeats} passes")
-    print(f"{'encoder runtime':<28}{'passages/s':>12}{'× shipped':>11}{'dev F1':>9}{'test F1':>9}")
-    for name, speed, dev, test in rows:
-        print(f"{name:<28}{speed:>12.1f}{speed / rows[0][1]:>11.2f}{dev:>9.3f}{test:>9.3f}")
+    print(f"{'encoder runtime':<28}{'passages/s':>12}{'× shipped':>11}{'dev F1':>9}{'test F1':>9}"
+          f"{'batch Δ max':>13}{'flips':>7}")
+    for name, speed, dev, test, delta, flips in rows:
+        print(f"{name:<28}{speed:>12.1f}{speed / rows[0][1]:>11.2f}{dev:>9.3f}{test:>9.3f}{delta:>13.4f}{flips:>7}")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 Why not ``transformers.BertModel``: importing transformers' model machinery adds ~0.7 s to every cold start, and its
 per-call Python overhead is large next to a small encoder's arithmetic (measured on 2 cores, int8, one window per
-call: 352 windows/s through ``BertModel``, 541 through this module). This module is the same arithmetic (``tests/test_bert.py`` compares it
-with ``BertModel`` on the packaged weights) with mean pooling built in, and it is used for both fine-tuning and
-inference, so what is calibrated is what ships. Checkpoints stay in Hugging Face layout (``config.json``,
-``model.safetensors`` with BERT's parameter names, ``tokenizer.json``), so a saved encoder loads in transformers too.
+call: 352 windows/s through ``BertModel``, 541 through this module). This module is the same arithmetic
+(``tests/test_bert.py`` compares it with ``BertModel`` on the packaged weights) with mean pooling built in, and it
+is used for both fine-tuning and inference, so what is calibrated is what ships. Checkpoints stay in Hugging Face
+layout (``config.json``, ``model.safetensors`` with BERT's parameter names, ``tokenizer.json``), so a saved encoder
+loads in transformers too.
 """
 from __future__ import annotations
 

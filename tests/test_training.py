@@ -125,6 +125,9 @@ def test_tiny_training_run_is_reproducible(tmp_path):
     assert "labelling_functions" in card and "| label | support |" in card
     metadata = json.loads((first / "config.json").read_text())["metadata"]
     assert metadata["selected"] == "lexical" and metadata["data"]["corpus_sha256"]
+    # what a bit-identical rerun needs is recorded: the numeric packages' versions, as installed
+    assert metadata["environment"]["numpy"] == np.__version__ and metadata["environment"]["torch_threads"] >= 1
+    assert f"numpy {np.__version__}" in card
 
 
 def test_window_settings_are_checked():

@@ -32,7 +32,9 @@ def write_model_card(directory: Path, name: str, summary: dict[str, Any]) -> Pat
         f"{summary['data'].get('gold_dev_passages', 0)}, test {summary['data'].get('gold_test_passages', 0)}; "
         f"gold weight {config['gold_weight']}.",
         "- Data hashes: " + ", ".join(f"{k} `{v[:12]}`" for k, v in summary["data"].items() if k.endswith("sha256")),
-        f"- Whole run: {summary['train_seconds']} s.", "",
+        f"- Whole run: {summary['train_seconds']} s.",
+        "- Environment (the same versions and thread count retrain bit for bit; other versions move scores slightly): "
+        + ", ".join(f"{k} {v}" for k, v in summary.get("environment", {}).items()), "",
         "## Candidates", "",
         "| candidate | dev macro-F1 | test macro-F1 | test micro-F1 | test ECE before → after calibration | fit s |",
         "|---|---|---|---|---|---|",

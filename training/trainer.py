@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import random
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -39,6 +41,8 @@ CANDIDATES = ("labelling_functions", "lexical", "encoder_frozen", "encoder_froze
 NOT_SAVED = ("labelling_functions",)
 INT8_TOLERANCE = 0.01
 """Dynamic int8 replaces float32 inference when dev macro-F1 drops by at most this much."""
+NUMERIC_PACKAGES = ("framewatch", "numpy", "scipy", "scikit-learn", "torch", "tokenizers")
+"""The packages whose arithmetic the weights depend on: other versions retrain to slightly different weights."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,20 @@ class TrainingData:
         y = np.vstack([self.weak_y[weak_rows], label_matrix(train)]) if train else self.weak_y[weak_rows]
         weights = np.concatenate([np.ones(len(weak)), np.full(len(train), gold_weight)])
         return texts, contexts, y, weights
+
+
+def environment() -> dict[str, Any]:
+    """Python, machine, torch thread count and the numeric packages' versions: what a bit-identical rerun needs."""
+    import torch
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {"python": platform.python_version(), "machine": platform.machine(),
+            "torch_threads": torch.get_num_threads(), **{name: installed(name) for name in NUMERIC_PACKAGES}}
 
 
 def file_sha256(path: Path) -> str:
@@ -316,6 +334,7 @@ def train_model(config: TrainConfig, log: Callable[[str], None] = print) -> Path
         "candidates": results,
         "selected": selected,
         "train_seconds": round(time.time() - started, 1),
+        "environment": environment(),
     }
     for name, directory in {**config.export, selected: config.out}.items():
         model = fitted[name]
