@@ -57,8 +57,8 @@ def embed(encoder: str, texts: list[str], threads: int) -> tuple[np.ndarray, flo
 def probe(train_x: np.ndarray, train_y: np.ndarray, dev_x: np.ndarray, dev_y: np.ndarray) -> dict[str, float]:
     """Dev macro PR-AUC and macro-F1 of per-label logistic regressions on frozen embeddings."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import average_precision_score, f1_score
 
+    from framewatch.eval.metrics import macro_f1, pr_auc
     from framewatch.training.thresholds import tune_thresholds
 
     best: dict[str, float] = {}
@@ -68,11 +68,9 @@ def probe(train_x: np.ndarray, train_y: np.ndarray, dev_x: np.ndarray, dev_y: np
             head = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
             head.fit(train_x, train_y[:, j])
             scores[:, j] = head.predict_proba(dev_x)[:, 1]
-        pr_auc = float(np.mean([average_precision_score(dev_y[:, j], scores[:, j]) for j in range(dev_y.shape[1])]))
-        if pr_auc > best.get("pr_auc", -1.0):
-            thresholds = tune_thresholds(dev_y, scores)
-            f1 = f1_score(dev_y, (scores >= thresholds).astype(int), average="macro", zero_division=0)
-            best = {"pr_auc": pr_auc, "f1": float(f1), "C": c}
+        area = float(np.mean([pr_auc(dev_y[:, j], scores[:, j]) for j in range(dev_y.shape[1])]))
+        if area > best.get("pr_auc", -1.0):
+            best = {"pr_auc": area, "f1": macro_f1(dev_y, scores >= tune_thresholds(dev_y, scores)), "C": c}
     return best
 
 

@@ -10,7 +10,7 @@ quantisation (per-channel weights). Each variant replaces only the encoder insid
 tokeniser windows, same head, calibration and thresholds), so passages/s (median of ``--repeats`` passes over
 corpus passages, in this one process) and gold dev/test macro-F1 compare like with like against the shipped
 torch int8 path, measured in the same run. "Batch Δ" is how far a passage's probabilities move between scoring it
-alone and scoring it among the first ``--passages`` dev passages (largest absolute change, and how many
+alone and scoring it among the first ``--batch-passages`` dev passages (largest absolute change, and how many
 passage-label decisions flip): a model whose scores depend on their batch neighbours gives feed-order-dependent
 results.
 """
@@ -58,14 +58,12 @@ def export(encoder: torch.nn.Module, out: Path) -> Path:
     return out
 
 
-def macro_f1(model, split: str) -> float:
-    from sklearn.metrics import f1_score
+def gold_f1(model, gold: list) -> float:
+    """Macro-F1 of ``model`` on gold passages."""
+    from framewatch.data.gold import label_matrix
+    from framewatch.eval.metrics import macro_f1
 
-    from framewatch.data.gold import GOLD_DIR, label_matrix, read_gold
-
-    gold = read_gold(GOLD_DIR / f"{split}.jsonl")
-    predicted = model.predict([p.text for p in gold], [p.context for p in gold])
-    return float(f1_score(label_matrix(gold), predicted, average="macro", zero_division=0))
+    return macro_f1(label_matrix(gold), model.predict([p.text for p in gold], [p.context for p in gold]))
 
 
 def batch_dependence(model, texts: list[str]) -> tuple[float, int]:
@@ -74,12 +72,6 @@ def batch_dependence(model, texts: list[str]) -> tuple[float, int]:
     alone = np.vstack([model.predict_proba([text]) for text in texts])
     flips = int(((together >= model.thresholds_) != (alone >= model.thresholds_)).sum())
     return float(np.abs(together - alone).max()), flips
-
-
-def dev_texts(n: int) -> list[str]:
-    from framewatch.data.gold import GOLD_DIR, read_gold
-
-    return [p.text for p in read_gold(GOLD_DIR / "dev.jsonl")[:n]]
 
 
 def throughput(model, texts: list[str], repeats: int) -> float:
@@ -103,16 +95,18 @@ def main() -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     import framewatch
+    from framewatch.data.gold import GOLD_DIR, read_gold
     from framewatch.model import EncoderClassifier
 
     torch.set_num_threads(args.threads)
     texts = sample_passages(args.passages)
     model = framewatch.load()
     member = next(m for m in getattr(model, "members_", [model]) if isinstance(m, EncoderClassifier))
-    probe = dev_texts(args.batch_passages)
+    dev, test = (read_gold(GOLD_DIR / f"{split}.jsonl") for split in ("dev", "test"))
+    probe = [p.text for p in dev[:args.batch_passages]]
 
     def measure(name: str) -> tuple:
-        return (name, throughput(model, texts, args.repeats), macro_f1(model, "dev"), macro_f1(model, "test"),
+        return (name, throughput(model, texts, args.repeats), gold_f1(model, dev), gold_f1(model, test),
                 *batch_dependence(model, probe))
 
     rows = [measure("torch int8 (shipped)")]
@@ -126,8 +120,9 @@ def main() -> None:
     print(f"default model, {args.passages} corpus passages, {args.threads} threads, median of {args.repeats} passes")
     print(f"{'encoder runtime':<28}{'passages/s':>12}{'× shipped':>11}{'dev F1':>9}{'test F1':>9}"
           f"{'batch Δ max':>13}{'flips':>7}")
-    for name, speed, dev, test, delta, flips in rows:
-        print(f"{name:<28}{speed:>12.1f}{speed / rows[0][1]:>11.2f}{dev:>9.3f}{test:>9.3f}{delta:>13.4f}{flips:>7}")
+    for name, speed, dev_f1, test_f1, delta, flips in rows:
+        print(f"{name:<28}{speed:>12.1f}{speed / rows[0][1]:>11.2f}{dev_f1:>9.3f}{test_f1:>9.3f}{delta:>13.4f}"
+              f"{flips:>7}")
 
 
 if __name__ == "__main__":

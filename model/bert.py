@@ -152,7 +152,7 @@ class BertEncoder(nn.Module):
         model = cls(BertConfig.from_file(directory / CONFIG_NAME))
         try:
             stored = load_file(str(directory / WEIGHTS_NAME))
-        except (OSError, FileNotFoundError) as error:
+        except OSError as error:
             raise ModelFormatError(f"{directory / WEIGHTS_NAME}: cannot read ({error})") from None
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in stored else ""
         stored = {name[len(prefix):]: tensor for name, tensor in stored.items() if name.startswith(prefix)}

@@ -11,7 +11,6 @@ maximum over its windows, so nothing is silently truncated.
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
