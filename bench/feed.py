@@ -37,14 +37,14 @@ print(json.dumps({"rc": done.returncode, "seconds": seconds, "peak_rss_mb": usag
 
 def build_feed(path: Path, size_mb: float) -> tuple[int, int]:
     """Repeat the shipped corpus into ``path`` until it holds ``size_mb`` MB; returns (documents, bytes)."""
-    from framewatch.data.corpus import CORPUS_PATH
+    from framewatch.data.corpus import CORPUS_DIR, LEGACY_SHARD
 
     target = int(size_mb * 1024 * 1024)
     written = documents = 0
     round_ = 0
     with open(path, "w", encoding="utf-8") as out:
         while written < target:
-            with gzip.open(CORPUS_PATH, "rt", encoding="utf-8") as corpus:
+            with gzip.open(CORPUS_DIR / LEGACY_SHARD, "rt", encoding="utf-8") as corpus:
                 for line in corpus:
                     doc = json.loads(line)
                     row = json.dumps({"id": f"{doc['doc_id']}~{round_}", "title": doc["title"], "text": doc["text"],

@@ -2,7 +2,7 @@
 
 Every loader turns one source format into :class:`Document` records ``{doc_id, source, title, date, text}``.
 :func:`build_corpus` runs them all over a copy of ``shared/corpus`` and writes the compressed JSONL that the
-project ships (``data/corpus/documents.jsonl.gz``), deterministically: same input, same bytes.
+project ships (``data/corpus/*.jsonl.gz``, one shard per modern source), deterministically: same input, same bytes.
 :func:`iter_passages` cuts documents into sentence passages with offsets and the previous sentence as context.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +22,10 @@ from typing import Callable, Iterable, Iterator
 
 from .text import split_sentences
 
-CORPUS_PATH = Path(__file__).with_name("corpus") / "documents.jsonl.gz"
-"""The shipped corpus: one JSON document per line, gzip-compressed."""
+CORPUS_DIR = Path(__file__).with_name("corpus")
+"""The shipped corpus: gzip JSONL shards, one JSON document per line (:func:`corpus_files` lists them)."""
+LEGACY_SHARD = "documents.jsonl.gz"
+"""The shard holding the eight pre-2023 source families (kept byte-identical, so gold ids stay valid)."""
 
 csv.field_size_limit(1 << 27)
 
@@ -195,6 +197,37 @@ def load_szeged(path: Path) -> Iterator[Document]:
         yield _document(path, number, f"szeged:{doc_id}", "szeged_wiki", title, None, " ".join(sentences))
 
 
+def load_document_jsonl(path: Path, source: str, subsource: str | None = None) -> Iterator[Document]:
+    """The modern corpora's common format: gzip JSONL of ``{doc_id, title, date, url, text, ...}``.
+
+    ``subsource`` names a field whose value is appended to ``source`` (``unsc/Ukraine``: the delegation speaking).
+    """
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line, raw in enumerate(handle, 1):
+            try:
+                record = json.loads(raw)
+            except json.JSONDecodeError as error:
+                raise CorpusError(f"{path}:{line}: expected a JSON object, found malformed JSON ({error.msg})") from None
+            missing = [key for key in ("doc_id", "title", "text") if not isinstance(record.get(key), str)]
+            if missing:
+                raise CorpusError(f"{path}:{line}: expected string fields {missing}, found {sorted(record)}")
+            name = f"{source}/{record[subsource]}" if subsource and record.get(subsource) else source
+            date = _iso_date(record.get("date") or "", ["%Y-%m-%d"])
+            yield _document(path, line, record["doc_id"], name, record["title"], date, record["text"])
+
+
+MODERN_SOURCES: tuple[tuple[str, str, str | None], ...] = (
+    ("wikipedia_current_events", "wcep", None),
+    ("whitehouse_press_2021_2022", "whitehouse_press", None),
+    ("state_department_press_2021_2022", "state_press", None),
+    ("whitehouse_briefings_2009_2016", "whitehouse_briefings", None),
+    ("state_human_rights_reports", "state_hrr", "country"),
+    ("wikinews_gum", "wikinews", "genre"),
+    ("unsc_ukraine_debates", "unsc", "speaker"),
+)
+"""The 2009-2025 corpora, all in the same format: (folder, source name, field appended to the source)."""
+
+
 # ---------------------------------------------------------------------------------------------- the corpus
 
 SourceLoader = Callable[[Path], Iterator[Document]]
@@ -216,6 +249,8 @@ def source_files(root: Path) -> list[tuple[Path, SourceLoader]]:
         *((path, load_re3d) for path in sorted((root / "re3d_syria_iraq").glob("*/documents.json"))),
         (root / "szeged_uncertainty/corpora/old/wiki.xml", load_szeged),
         (root / "euvsdisinfo_titles/data/posts.csv", load_euvsdisinfo),
+        *((root / folder / "documents.jsonl.gz", lambda p, s=source, f=field: load_document_jsonl(p, s, f))
+          for folder, source, field in MODERN_SOURCES),
     ]
     missing = [str(path) for path, _ in files if not path.exists()]
     if missing:
@@ -258,22 +293,43 @@ def write_documents(documents: Iterable[Document], path: str | Path) -> Path:
     return path
 
 
-def build_corpus(source_root: str | Path, out: str | Path = CORPUS_PATH) -> Path:
-    """Regenerate the shipped corpus file from a copy of ``shared/corpus``."""
-    return write_documents(load_sources(source_root), out)
+def shard_name(source: str) -> str:
+    """The corpus file a source family is shipped in: one per modern source, the first eight share one."""
+    family = source_family(source)
+    return f"{family}.jsonl.gz" if family in {name for _, name, _ in MODERN_SOURCES} else LEGACY_SHARD
 
 
-def read_documents(path: str | Path = CORPUS_PATH) -> Iterator[Document]:
-    """Stream documents from a (gzip) JSONL corpus file."""
+def build_corpus(source_root: str | Path, out: str | Path = CORPUS_DIR) -> list[Path]:
+    """Regenerate the shipped corpus shards (``out/<shard>.jsonl.gz``) from a copy of ``shared/corpus``."""
+    shards: dict[str, list[Document]] = defaultdict(list)
+    for doc in load_sources(source_root):
+        shards[shard_name(doc.source)].append(doc)
+    return [write_documents(docs, Path(out) / name) for name, docs in shards.items()]
+
+
+def corpus_files(path: str | Path = CORPUS_DIR) -> list[Path]:
+    """The shard files of a corpus directory in reading order (the legacy shard first), or ``[path]`` for a file."""
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line, raw in enumerate(handle, 1):
-            try:
-                record = json.loads(raw)
-                yield Document(**{key: record[key] for key in ("doc_id", "source", "title", "date", "text")})
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise CorpusError(f"{path}:{line}: expected a document record, found {raw[:80]!r} ({error})") from None
+    if not path.is_dir():
+        return [path]
+    files = sorted(path.glob("*.jsonl.gz"), key=lambda f: (f.name != LEGACY_SHARD, f.name))
+    if not files:
+        raise CorpusError(f"{path}: no *.jsonl.gz corpus files")
+    return files
+
+
+def read_documents(path: str | Path = CORPUS_DIR) -> Iterator[Document]:
+    """Stream documents from a corpus directory (every shard, in order) or one (gzip) JSONL file."""
+    for file in corpus_files(path):
+        opener = gzip.open if file.suffix == ".gz" else open
+        with opener(file, "rt", encoding="utf-8") as handle:
+            for line, raw in enumerate(handle, 1):
+                try:
+                    record = json.loads(raw)
+                    yield Document(**{key: record[key] for key in ("doc_id", "source", "title", "date", "text")})
+                except (json.JSONDecodeError, KeyError, TypeError) as error:
+                    raise CorpusError(f"{file}:{line}: expected a document record, found {raw[:80]!r} "
+                                      f"({error})") from None
 
 
 def iter_passages(documents: Iterable[Document]) -> Iterator[Passage]:

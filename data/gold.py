@@ -20,7 +20,8 @@ from .taxonomy import LABELS
 
 GOLD_DIR = Path(__file__).with_name("gold")
 SPLITS = ("train", "dev", "test")
-SAMPLING = ("random", "lf_enriched", "read_and_picked", "near_miss")
+SAMPLING = ("random", "lf_enriched", "read_and_picked", "near_miss", "cue_search", "model_uncertain", "model_confident")
+"""How a passage came to be labelled; the first four are the gold set's, the rest ``framewatch annotate``'s."""
 
 
 class GoldFormatError(ValueError):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from framewatch.data.corpus import CORPUS_PATH, CorpusError
+from framewatch.data.corpus import CORPUS_DIR, CorpusError
 from framewatch.data.gold import GoldFormatError
 from framewatch.model import ModelFormatError
 
@@ -62,21 +62,22 @@ def corpus() -> None:
 @corpus.command("build")
 @click.option("--source", "source", type=click.Path(exists=True, file_okay=False), default="../shared/corpus",
               show_default=True, help="A copy of shared/corpus.")
-@click.option("--out", type=click.Path(dir_okay=False), default=str(CORPUS_PATH), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default=str(CORPUS_DIR), show_default=True,
+              help="Directory of the corpus shards.")
 def corpus_build(source: str, out: str) -> None:
-    """Regenerate the corpus file from the source corpora (deterministic: same input, same bytes).
+    """Regenerate the corpus shards from the source corpora (deterministic: same input, same bytes).
 
     Example: framewatch corpus build --source ../shared/corpus
     """
     from framewatch.data.corpus import build_corpus
 
-    path = build_corpus(source, out)
-    click.echo(f"wrote {path}")
+    for path in build_corpus(source, out):
+        click.echo(f"wrote {path}")
 
 
 @corpus.command("stats")
-@click.option("--corpus", "corpus_path", type=click.Path(exists=True, dir_okay=False), default=str(CORPUS_PATH),
-              show_default=True)
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True), default=str(CORPUS_DIR),
+              show_default=True, help="A corpus directory or one corpus file.")
 def corpus_stats_command(corpus_path: str) -> None:
     """Print documents and passages per source.
 
@@ -111,7 +112,7 @@ def gold_build(gold_dir: str | None, seed: int) -> None:
     from framewatch.data.gold import GOLD_DIR
     from framewatch.training.annotation import build_gold
 
-    splits = build_gold(gold_dir or GOLD_DIR, CORPUS_PATH, seed)
+    splits = build_gold(gold_dir or GOLD_DIR, CORPUS_DIR, seed)
     click.echo(", ".join(f"{split} {len(rows)}" for split, rows in splits.items()))
 
 
@@ -138,9 +139,199 @@ def gold_stats(gold_dir: str | None) -> None:
         click.echo(f"{name:<28}" + "".join(f"{c:>8}" for c in counts) + f"{sum(counts):>8}")
 
 
+@main.group()
+def annotate() -> None:
+    """Pick passages for people to label, merge their labels back, and measure agreement.
+
+    The loop that adapts a model to a feed: export a batch, label it by reading (data/ANNOTATION.md), merge it,
+    and train with the merged file as extra data.
+
+    Example: framewatch annotate export news/ --strategy model_uncertain -n 300 -o batch-01.jsonl
+    """
+
+
+@annotate.command("export")
+@click.argument("inputs", nargs=-1, type=str)
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True), default=None,
+              help="A corpus directory or file (default: the shipped corpus, when no INPUTS or --scored).")
+@click.option("--scored", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Output of framewatch score --passages: pick by its scores instead of rescoring.")
+@click.option("--strategy", type=click.Choice(["random", "cue_search", "model_uncertain", "model_confident"]),
+              default="model_uncertain", show_default=True)
+@click.option("-n", "n", type=click.IntRange(min=1), default=300, show_default=True, help="Passages to pick.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Batch JSONL for annotators; OUTPUT.sampling.jsonl records how each passage was picked.")
+@click.option("--query", default=None, help="cue_search: a regular expression (case-insensitive).")
+@click.option("--query-name", default=None, help="cue_search: a name for the query in the sampling record.")
+@click.option("-m", "--model", "model_name", default="default", show_default=True,
+              help="model_* strategies: a shipped model name or a model directory.")
+@click.option("--pool", type=click.IntRange(min=1), default=None,
+              help="model_* strategies: score only this many passages drawn at random.")
+@click.option("--source", "sources", multiple=True, help="Only passages whose source starts with this (repeatable).")
+@click.option("--labels", "label_names", default=None, help="model_* strategies: only these labels (comma-separated).")
+@click.option("--exclude-ids", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Leave out these passage ids (JSONL with 'id', or one id per line); repeatable.")
+@click.option("--exclude-docs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Leave out these documents (JSONL with 'doc_id', or one id per line); repeatable.")
+@click.option("--only-docs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Only these documents (JSONL with 'doc_id', or one id per line); repeatable.")
+@click.option("--exclude-texts", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Leave out passages whose text (case and spacing aside) is in these JSONL files' 'text'.")
+@click.option("--max-per-doc", type=click.IntRange(min=1), default=1, show_default=True,
+              help="cue_search: at most this many passages of one document.")
+@click.option("--text-field", default="text", show_default=True, help="INPUTS: field/column holding the text.")
+@click.option("--id-field", default=None, help="INPUTS: field/column holding the document id.")
+@click.option("--source-field", default=None, help="INPUTS: field/column naming the outlet.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def annotate_export(inputs: tuple[str, ...], corpus_path: str | None, scored: str | None, strategy: str, n: int,
+                    output: str, query: str | None, query_name: str | None, model_name: str, pool: int | None,
+                    sources: tuple[str, ...], label_names: str | None, exclude_ids: tuple[str, ...],
+                    exclude_docs: tuple[str, ...], only_docs: tuple[str, ...], exclude_texts: tuple[str, ...],
+                    max_per_doc: int, text_field: str, id_field: str | None, source_field: str | None,
+                    seed: int) -> None:
+    """Export the N most useful passages of a corpus, feed or scored feed for labelling.
+
+    INPUTS are any files framewatch score reads; each document is cut into sentences. Strategies: random
+    (random sentences of random documents), cue_search (--query), model_uncertain (closest to the model's
+    thresholds, per label in turn) and model_confident (highest scores, per label in turn).
+
+    Example: framewatch annotate export feed.jsonl --strategy model_uncertain -n 300 -o batch-01.jsonl
+
+    Example: framewatch annotate export --strategy cue_search --query "posted on telegram" -n 100 -o tg.jsonl
+    """
+    from framewatch.data.corpus import iter_passages, read_documents
+    from framewatch.feeds import ReadOptions
+    from framewatch.training import selection as S
+
+    scores = None
+    if scored:
+        passages, scores = S.scored_passages(scored)
+    elif inputs:
+        keep = (source_field,) if source_field else ()
+        passages = S.feed_passages(inputs, ReadOptions(text_field=text_field, id_field=id_field, keep_fields=keep),
+                                   source_field)
+    else:
+        passages = list(iter_passages(read_documents(corpus_path or CORPUS_DIR)))
+    skip_ids, skip_docs = S.read_ids(exclude_ids, "id"), S.read_ids(exclude_docs, "doc_id")
+    keep_docs = S.read_ids(only_docs, "doc_id") if only_docs else None
+    skip_texts = {S.text_key(text) for text in S.read_ids(exclude_texts, "text")}
+    keep_rows = [i for i, p in enumerate(passages)
+                 if p.passage_id not in skip_ids and p.doc_id not in skip_docs
+                 and (keep_docs is None or p.doc_id in keep_docs) and (not sources or p.source.startswith(sources))
+                 and S.text_key(p.text) not in skip_texts]
+    passages = [passages[i] for i in keep_rows]
+    scores = None if scores is None else scores[keep_rows]
+    model = None
+    if strategy.startswith("model_"):
+        from framewatch.model import load
+
+        model = load(model_name)
+    picks = S.select(passages, strategy, n, seed=seed, query=query, query_name=query_name,
+                     max_per_doc=max_per_doc, model=model,
+                     model_name=model_name, scores=scores, pool=pool, labels=_names(label_names) or S.LABELS)
+    batch, side = S.write_batch(picks, output, seed)
+    click.echo(f"wrote {len(picks)} passages to {batch} (sampling record: {side})")
+
+
+@annotate.command("holdout")
+@click.option("--share", "shares", multiple=True, required=True,
+              help="SOURCE=FRACTION: hold out this share of a source family's documents; repeatable.")
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True), default=str(CORPUS_DIR), show_default=True)
+@click.option("--exclude-docs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Documents never to hold out (JSONL with 'doc_id', or one id per line); repeatable.")
+@click.option("--whole-source", "whole", multiple=True,
+              help="A family whose sub-sources are held out whole (state_hrr: every year of a country together, "
+                   "since reports repeat sentences from year to year); repeatable.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Text file, one held-out document id per line (pass it to export --exclude-docs).")
+@click.option("--seed", type=int, default=0, show_default=True)
+def annotate_holdout(shares: tuple[str, ...], corpus_path: str, exclude_docs: tuple[str, ...], whole: tuple[str, ...],
+                     output: str, seed: int) -> None:
+    """Set documents aside for a test set, before any passage of them is labelled for training.
+
+    Example: framewatch annotate holdout --share wcep=0.08 --share unsc=0.25 -o test-documents.txt
+    """
+    from collections import defaultdict
+
+    from framewatch.data.corpus import read_documents, source_family
+    from framewatch.io.atomic import atomic_write_text
+    from framewatch.training import selection as S
+
+    parsed = {}
+    for item in shares:
+        family, _, value = item.partition("=")
+        try:
+            parsed[family] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"expected SOURCE=FRACTION, found {item!r}", param_hint="--share") from None
+    units: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for doc in read_documents(corpus_path):
+        family = source_family(doc.source)
+        units[family][doc.source if family in whole else doc.doc_id].append(doc.doc_id)
+    held = S.hold_out_documents(units, parsed, seed, S.read_ids(exclude_docs, "doc_id"))
+    atomic_write_text(output, "".join(f"{doc_id}\n" for doc_id in held))
+    click.echo(f"held out {len(held)} documents in {output}")
+
+
+@annotate.command("split")
+@click.argument("batches", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--size", type=click.IntRange(min=1), default=300, show_default=True, help="Passages per batch at most.")
+@click.option("-o", "--out", "directory", required=True, type=click.Path(file_okay=False), help="Directory to write.")
+@click.option("--prefix", default="batch-", show_default=True, help="Batch file names: PREFIX01.jsonl, …")
+@click.option("--seed", type=int, default=0, show_default=True)
+def annotate_split(batches: tuple[str, ...], size: int, directory: str, prefix: str, seed: int) -> None:
+    """Pool exported batches, shuffle them and cut them into annotator batches (sampling files follow).
+
+    Example: framewatch annotate split random.jsonl search.jsonl --size 300 -o batches/ --prefix r1-
+    """
+    from framewatch.training import selection as S
+
+    picks = [pick for batch in batches for pick in S.read_batch(batch)]
+    paths = S.split_batches(picks, size, directory, prefix, seed)
+    click.echo(f"wrote {len(picks)} passages in {len(paths)} batches to {directory}")
+
+
+@annotate.command("merge")
+@click.argument("batches", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--labels", "labelled", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A labelled file ({'id', 'labels'} lines); repeatable.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Labelled passages in the gold format (train with it via the config's extra_train).")
+def annotate_merge(batches: tuple[str, ...], labelled: tuple[str, ...], output: str) -> None:
+    """Join labelled files with their exported batches into labelled passages (gold format).
+
+    Example: framewatch annotate merge batch-01.jsonl --labels batch-01.labels.jsonl -o labelled.jsonl
+    """
+    from framewatch.data.gold import write_gold
+    from framewatch.training.selection import merge_labels
+
+    merged, unlabelled = merge_labels(batches, labelled)
+    write_gold(merged, output)
+    note = f"; {len(unlabelled)} exported passages have no labels yet" if unlabelled else ""
+    click.echo(f"wrote {len(merged)} labelled passages to {output}{note}")
+
+
+@annotate.command("agreement")
+@click.argument("first", type=click.Path(exists=True, dir_okay=False))
+@click.argument("second", type=click.Path(exists=True, dir_okay=False))
+def annotate_agreement(first: str, second: str) -> None:
+    """Per-label Cohen's kappa and F1 between two independent passes over the same passages.
+
+    Example: framewatch annotate agreement pass_1.jsonl pass_2.jsonl
+    """
+    from framewatch.training.annotation import agreement
+    from framewatch.training.selection import read_labels
+
+    table = agreement(read_labels([first]), read_labels([second]))
+    click.echo(f"{'label':<28}{'kappa':>7}{'F1':>7}{'pos 1':>7}{'pos 2':>7}")
+    for label, row in table.items():
+        click.echo(f"{label:<28}{row['kappa']:>7.3f}{row['f1']:>7.3f}{row['positives_a']:>7}{row['positives_b']:>7}")
+    click.echo(f"{next(iter(table.values()))['n']} passages in both")
+
+
 @main.command("lf-stats")
-@click.option("--corpus", "corpus_path", type=click.Path(exists=True, dir_okay=False), default=str(CORPUS_PATH),
-              show_default=True)
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True), default=str(CORPUS_DIR),
+              show_default=True, help="A corpus directory or one corpus file.")
 @click.option("--limit", type=int, default=None, help="Only the first N passages (quick look).")
 def lf_stats(corpus_path: str, limit: int | None) -> None:
     """Coverage, overlap and conflict of every labelling function, and per label, over the corpus.

@@ -45,6 +45,23 @@ def test_re3d_and_szeged_and_euvsdisinfo_loaders():
     assert len(eu) == 5 and eu[0].text == "German special services helped Navalny"
 
 
+def test_modern_loaders_read_the_common_format_with_subsources():
+    unsc = list(C.load_document_jsonl(ROOT / "unsc_ukraine_debates/documents.jsonl.gz", "unsc", "speaker"))
+    assert [d.source.split("/")[0] for d in unsc] == ["unsc", "unsc"] and "/" in unsc[0].source
+    wcep = list(C.load_document_jsonl(ROOT / "wikipedia_current_events/documents.jsonl.gz", "wcep"))
+    assert wcep[0].doc_id == "wcep-2010-01-01" and wcep[0].date == "2010-01-01" and wcep[0].source == "wcep"
+    hrr = list(C.load_document_jsonl(ROOT / "state_human_rights_reports/documents.jsonl.gz", "state_hrr", "country"))
+    assert hrr[0].date is None and hrr[0].source == "state_hrr/Afghanistan"
+
+
+def test_modern_loader_names_file_line_and_missing_field(tmp_path):
+    bad = tmp_path / "documents.jsonl.gz"
+    with gzip.open(bad, "wt") as handle:
+        handle.write('{"doc_id": "a", "title": "t", "text": "fine"}\n{"doc_id": "b", "text": "no title"}\n')
+    with pytest.raises(C.CorpusError, match=r"documents.jsonl.gz:2: expected string fields \['title'\]"):
+        list(C.load_document_jsonl(bad, "x"))
+
+
 def test_bad_records_name_file_and_line(tmp_path):
     bad = tmp_path / "documents.json"
     bad.write_text('{"_id": "a", "text": "fine"}\n{"_id": "b", "text": \n')
@@ -60,18 +77,24 @@ def test_bad_records_name_file_and_line(tmp_path):
         list(C.load_euvsdisinfo(empty))
 
 
-def test_build_is_deterministic_and_round_trips(tmp_path):
-    first = C.build_corpus(ROOT, tmp_path / "a.jsonl.gz")
-    second = C.build_corpus(ROOT, tmp_path / "b.jsonl.gz")
-    assert first.read_bytes() == second.read_bytes()
-    docs = list(C.read_documents(first))
-    assert {C.source_family(d.source) for d in docs} == {
-        "fakes_syria", "kremlin_press", "zelenskyy_press", "zelensky_speeches", "muc34", "re3d", "szeged_wiki",
-        "euvsdisinfo",
-    }
+MODERN = {"wcep", "whitehouse_press", "state_press", "whitehouse_briefings", "state_hrr", "wikinews", "unsc"}
+LEGACY = {"fakes_syria", "kremlin_press", "zelenskyy_press", "zelensky_speeches", "muc34", "re3d", "szeged_wiki",
+          "euvsdisinfo"}
+
+
+def test_build_is_deterministic_and_writes_one_shard_per_modern_source(tmp_path):
+    first = C.build_corpus(ROOT, tmp_path / "a")
+    second = C.build_corpus(ROOT, tmp_path / "b")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert {p.name for p in first} == {C.LEGACY_SHARD} | {f"{family}.jsonl.gz" for family in MODERN}
+    assert C.corpus_files(tmp_path / "a")[0].name == C.LEGACY_SHARD
+    docs = list(C.read_documents(tmp_path / "a"))
+    assert {C.source_family(d.source) for d in docs} == LEGACY | MODERN
     assert len({d.doc_id for d in docs}) == len(docs)
-    with gzip.open(first, "rt") as handle:
+    with gzip.open(tmp_path / "a" / C.LEGACY_SHARD, "rt") as handle:
         assert set(json.loads(handle.readline())) == {"doc_id", "source", "title", "date", "text"}
+    legacy = {C.source_family(d.source) for d in C.read_documents(tmp_path / "a" / C.LEGACY_SHARD)}
+    assert legacy == LEGACY
 
 
 def test_missing_source_files_are_named(tmp_path):
@@ -89,7 +112,6 @@ def test_passages_have_offsets_and_context():
         assert p.passage_id == f"{p.doc_id}:{p.index}"
 
 
-def test_shipped_corpus_exists_and_covers_every_source():
-    assert C.CORPUS_PATH.is_file()
+def test_shipped_corpus_covers_every_source():
     families = {C.source_family(d.source) for d in C.read_documents()}
-    assert len(families) == 8
+    assert families == LEGACY | MODERN

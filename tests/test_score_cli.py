@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import framewatch
 from framewatch.cli import main
-from framewatch.data.corpus import CORPUS_PATH
+from framewatch.data.corpus import CORPUS_DIR, LEGACY_SHARD
 from framewatch.data.taxonomy import LABELS
 from framewatch.scoring import IdSet, UniqueIds
 from tests.conftest import ROOT
@@ -41,7 +41,7 @@ def rows_of(path):
 
 def corpus_jsonl(path: Path, n: int, max_chars: int = 1500) -> Path:
     """The first ``n`` corpus documents (cut to ``max_chars``) as JSONL with their ids."""
-    with gzip.open(CORPUS_PATH, "rt", encoding="utf-8") as corpus, open(path, "w", encoding="utf-8") as out:
+    with gzip.open(CORPUS_DIR / LEGACY_SHARD, "rt", encoding="utf-8") as corpus, open(path, "w", encoding="utf-8") as out:
         for _, line in zip(range(n), corpus):
             doc = json.loads(line)
             out.write(json.dumps({"id": doc["doc_id"], "text": doc["text"][:max_chars]}) + "\n")

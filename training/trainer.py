@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from framewatch.data.corpus import CORPUS_PATH, Passage, iter_passages, read_documents
+from framewatch.data.corpus import CORPUS_DIR, Passage, iter_passages, read_documents
 from framewatch.data.gold import GOLD_DIR, GoldPassage, label_matrix, read_gold
 from framewatch.data.taxonomy import LABELS
 from framewatch.eval import metrics as M
@@ -69,7 +69,7 @@ class TrainConfig:
     candidates: tuple[str, ...] = CANDIDATES
     export: dict[str, str] = field(default_factory=dict)
     seed: int = 0
-    corpus: str = str(CORPUS_PATH)
+    corpus: str = str(CORPUS_DIR)
     gold_dir: str = str(GOLD_DIR)
     gold_weight: float = 5.0
     max_passages: int | None = None

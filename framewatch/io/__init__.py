@@ -1,0 +1,1 @@
+"""framewatch.io: reading inputs, writing outputs, and the files that make a run resumable."""
