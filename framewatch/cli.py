@@ -239,14 +239,17 @@ def annotate_export(inputs: tuple[str, ...], corpus_path: str | None, scored: st
 @click.option("--corpus", "corpus_path", type=click.Path(exists=True), default=str(CORPUS_DIR), show_default=True)
 @click.option("--exclude-docs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Documents never to hold out (JSONL with 'doc_id', or one id per line); repeatable.")
+@click.option("--query", default=None,
+              help="Only documents with a sentence matching this regular expression (case-insensitive): a test set "
+                   "then gets enough documents with a rare device.")
 @click.option("--whole-source", "whole", multiple=True,
               help="A family whose sub-sources are held out whole (state_hrr: every year of a country together, "
                    "since reports repeat sentences from year to year); repeatable.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Text file, one held-out document id per line (pass it to export --exclude-docs).")
 @click.option("--seed", type=int, default=0, show_default=True)
-def annotate_holdout(shares: tuple[str, ...], corpus_path: str, exclude_docs: tuple[str, ...], whole: tuple[str, ...],
-                     output: str, seed: int) -> None:
+def annotate_holdout(shares: tuple[str, ...], corpus_path: str, exclude_docs: tuple[str, ...], query: str | None,
+                     whole: tuple[str, ...], output: str, seed: int) -> None:
     """Set documents aside for a test set, before any passage of them is labelled for training.
 
     Example: framewatch annotate holdout --share wcep=0.08 --share unsc=0.25 -o test-documents.txt
@@ -266,8 +269,9 @@ def annotate_holdout(shares: tuple[str, ...], corpus_path: str, exclude_docs: tu
             raise click.BadParameter(f"expected SOURCE=FRACTION, found {item!r}", param_hint="--share") from None
     units: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for doc in read_documents(corpus_path):
-        family = source_family(doc.source)
-        units[family][doc.source if family in whole else doc.doc_id].append(doc.doc_id)
+        if query is None or S.matches(doc.text, query):
+            family = source_family(doc.source)
+            units[family][doc.source if family in whole else doc.doc_id].append(doc.doc_id)
     held = S.hold_out_documents(units, parsed, seed, S.read_ids(exclude_docs, "doc_id"))
     atomic_write_text(output, "".join(f"{doc_id}\n" for doc_id in held))
     click.echo(f"held out {len(held)} documents in {output}")

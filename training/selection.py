@@ -27,6 +27,7 @@ import numpy as np
 
 from framewatch.data.corpus import Passage
 from framewatch.data.gold import SAMPLING, GoldPassage
+from framewatch.data.text import split_sentences
 from framewatch.data.taxonomy import LABELS
 from framewatch.io.atomic import atomic_write_text
 
@@ -78,6 +79,15 @@ def pick_random(passages: Iterable[Passage], n: int, seed: int = 0) -> list[Pick
                     break
         depth += 1
     return picks
+
+
+def matches(text: str, pattern: str) -> bool:
+    """Whether a sentence of ``text`` matches ``pattern`` (case-insensitive), as ``cue_search`` would find it."""
+    try:
+        query = re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        raise SelectionError(f"--query {pattern!r} is not a regular expression ({error})") from None
+    return any(query.search(sentence.text) for sentence in split_sentences(text))
 
 
 def pick_search(passages: Iterable[Passage], pattern: str, n: int, seed: int = 0, name: str | None = None,
