@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# How the silver set's passages were chosen, round by round (run from the repository root after
+# data/modern_test/make_batches.sh; writes runs/annotation/silver/).
+#   ROUND=r0: random sentences of random documents (quotas per source) and cue searches per label
+#   ROUND=r1: the shipped default model's most uncertain and most confident passages
+#   ROUND=r2: the same with a model retrained on gold train + the silver labelled so far (MODEL=DIR)
+# Never drawn: documents held out for the modern test (both lists), gold dev/test documents, gold train passages,
+# passages whose text is in the modern test, text that is not news (szeged_wiki, re3d). The only pre-2009 text is
+# muc34 (1989-91), searched for collapse narratives alone, which modern text barely has.
+set -euo pipefail
+round=${ROUND:?set ROUND=r0, r1 or r2}
+out=runs/annotation/silver
+mkdir -p "$out/$round"
+modern=(--source wcep --source whitehouse --source state_ --source wikinews --source unsc --source kremlin_press
+        --source zelenskyy_press --source zelensky_speeches --source euvsdisinfo --source fakes_syria)
+partisan=(--source kremlin_press --source zelenskyy_press --source zelensky_speeches --source euvsdisinfo
+          --source unsc --source fakes_syria)
+previous() { find "$out" -name '*.jsonl' ! -name '*.sampling.jsonl' 2>/dev/null | sort | sed 's/^/--exclude-ids /'; }
+common() {
+  echo --exclude-docs data/modern_test/documents.txt --exclude-docs data/modern_test/documents_enriched.txt
+  echo --exclude-docs data/gold/dev.jsonl --exclude-docs data/gold/test.jsonl --exclude-ids data/gold/train.jsonl
+  ls runs/annotation/modern_test/batches/*.jsonl | grep -v sampling | sed 's/^/--exclude-texts /'
+  previous
+}
+cue() { python -c "import json,sys; print(json.load(open('data/cue_searches.json'))[sys.argv[1]])" "$1"; }
+seed=1000
+case $round in
+r0)
+  for item in wcep=2000 state_hrr=1000 whitehouse_press=800 state_press=800 whitehouse_briefings=800 kremlin_press=700 \
+              zelenskyy_press=600 zelensky_speeches=600 euvsdisinfo=400 fakes_syria=300 unsc=250 wikinews=150; do
+    source=${item%=*}; n=${item#*=}; seed=$((seed + 1))
+    framewatch annotate export $(common) --source "$source" --strategy random -n "$n" --seed "$seed" \
+      -o "$out/r0/random-$source.jsonl"
+  done
+  for item in "unverified_casualty_claim modern 1000" "anonymous_source modern 600" "official_denial modern 1000" \
+              "social_media_sourcing_strict modern 600" "social_media_sourcing modern 400" \
+              "verification_gap modern 800" "emotional_appeal modern 600" "emotional_appeal partisan 600" \
+              "collapse_narrative_strict modern 300" "collapse_narrative_partisan partisan 800" \
+              "collapse_narrative_partisan muc 300" "discrediting modern 500" "discrediting partisan 500"; do
+    read -r search where n <<<"$item"; seed=$((seed + 1))
+    case $where in partisan) scope=("${partisan[@]}");; muc) scope=(--source muc34);; *) scope=("${modern[@]}");; esac
+    framewatch annotate export $(common) "${scope[@]}" --strategy cue_search --query "$(cue "$search")" \
+      --query-name "$search" --max-per-doc 3 -n "$n" --seed "$seed" -o "$out/r0/cue-$search-$where.jsonl"
+  done ;;
+r1|r2)
+  model=${MODEL:-default}
+  framewatch annotate export $(common) "${modern[@]}" --strategy model_uncertain --model "$model" --pool 150000 \
+    -n "${UNCERTAIN:-2000}" --seed 1101 -o "$out/$round/uncertain.jsonl"
+  framewatch annotate export $(common) "${modern[@]}" --strategy model_confident --model "$model" --pool 150000 \
+    -n "${CONFIDENT:-1200}" --seed 1102 -o "$out/$round/confident.jsonl" ;;
+esac
+framewatch annotate split $(ls "$out/$round"/*.jsonl | grep -v '\.sampling\.jsonl$') --size 300 --seed 11 \
+  -o "$out/batches" --prefix "s$round-"
