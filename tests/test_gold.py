@@ -79,7 +79,8 @@ def test_parser_errors_name_the_line(tmp_path):
 
 def test_random_sampling_is_seeded_per_source_and_skips_fragments():
     from framewatch.data.corpus import Passage
-    from framewatch.training.annotation import MIN_WORDS, annotation_record, sample_random
+    from framewatch.training.annotation import MIN_WORDS, sample_random
+    from framewatch.training.selection import annotation_record
 
     passages = [Passage(f"{source}:{i}:0", f"{source}:{i}", source, 0, 0, 10,
                         "Thank you." if i % 3 == 0 else f"Sentence number {i} of {source}.", "before")
@@ -89,6 +90,6 @@ def test_random_sampling_is_seeded_per_source_and_skips_fragments():
     assert drawn == sample_random(passages, quotas, seed=13) != sample_random(passages, quotas, seed=14)
     assert Counter(source_family(p.source) for p in drawn) == quotas
     assert all(len(p.text.split()) >= MIN_WORDS for p in drawn)
-    assert set(annotation_record(drawn[0])) == {"id", "source", "context", "text"}  # no votes, no labels
+    assert set(annotation_record(drawn[0])) == {"id", "doc_id", "source", "context", "text"}  # no votes, no labels
     with pytest.raises(ValueError, match="fewer than the quota"):
         sample_random(passages, {"muc34": 25}, seed=0)

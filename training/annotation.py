@@ -1,8 +1,9 @@
-"""Building the gold set: sampling passages for annotation, agreement between passes, and adjudication.
+"""Building the labelled sets from their annotation records: gold, silver and the modern test.
 
-The labels themselves come from people (two independent passes that read every passage against
-``data/ANNOTATION.md``); this module only draws the passages, measures how far the passes agree and merges
-them with the adjudicated decisions.
+The labels themselves come from annotators who read every passage against ``data/ANNOTATION.md``; this module only
+measures how far independent passes agree, merges them with the adjudicated decisions, attaches each passage's text
+from the shipped corpus and splits by document. Each set keeps its record under ``<set>/annotations/``:
+``sampling.jsonl`` (how every passage was chosen), one folder or file per pass, and ``adjudication.jsonl``.
 """
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from framewatch.data.corpus import Passage, source_family
 from framewatch.data.gold import GoldPassage
 from framewatch.data.taxonomy import LABELS
 
+from .selection import read_labels
+
 MIN_WORDS = 3
 """Passages shorter than this ("Thank you.") are never drawn: they cannot carry a label."""
 
 
 def sample_random(passages: Iterable[Passage], quotas: Mapping[str, int], seed: int = 0) -> list[Passage]:
-    """Draw ``quotas[family]`` passages uniformly at random from each source family (reservoir-free, seeded)."""
+    """Draw ``quotas[family]`` passages uniformly at random from each source family (seeded): how the gold set's
+    random slice was drawn. Later sets use ``framewatch annotate export --strategy random``."""
     pools: dict[str, list[Passage]] = defaultdict(list)
     for passage in passages:
         if len(passage.text.split()) >= MIN_WORDS:
@@ -39,25 +43,10 @@ def sample_random(passages: Iterable[Passage], quotas: Mapping[str, int], seed: 
     return drawn
 
 
-def annotation_record(passage: Passage | GoldPassage) -> dict:
-    """What an annotator sees: id, outlet, the previous sentence and the passage. Never a model's or LF's vote."""
-    passage_id = passage.passage_id if isinstance(passage, Passage) else passage.id
-    return {"id": passage_id, "source": passage.source, "context": passage.context, "text": passage.text}
-
-
 def read_pass(paths: Iterable[str | Path]) -> dict[str, tuple[str, ...]]:
-    """Read one annotation pass (``{"id", "labels"}`` lines) into id → labels; unknown labels are an error."""
-    labels: dict[str, tuple[str, ...]] = {}
-    for path in paths:
-        for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-            if not raw.strip():
-                continue
-            record = json.loads(raw)
-            unknown = set(record["labels"]) - set(LABELS)
-            if unknown:
-                raise ValueError(f"{path}:{number}: unknown labels {sorted(unknown)}")
-            labels[record["id"]] = tuple(l for l in LABELS if l in record["labels"])
-    return labels
+    """One annotation pass (files, or folders of ``*.jsonl`` batches) as id → labels."""
+    files = [f for path in map(Path, paths) for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
+    return read_labels(files)
 
 
 def to_matrix(labels: Mapping[str, Sequence[str]], ids: Sequence[str]) -> np.ndarray:
@@ -158,40 +147,81 @@ def split_documents(
 
 ANNOTATIONS_DIR = "annotations"
 SPLIT_FRACTIONS = {"train": 0.6, "dev": 0.2, "test": 0.2}
+SILVER_FRACTIONS = {"train": 0.8, "calibration": 0.1, "dev": 0.1}
+"""Silver is split by document too: ``calibration`` fits calibration and thresholds, ``dev`` joins gold dev for
+model selection, and neither is trained on."""
 
 
 def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def build_gold(gold_dir: str | Path, corpus_path: str | Path, seed: int = 0) -> dict[str, list[GoldPassage]]:
-    """Rebuild ``train/dev/test.jsonl`` from the annotation record in ``gold_dir/annotations/``.
+def _pass(notes: Path, name: str) -> dict[str, tuple[str, ...]]:
+    """A pass stored as ``<name>.jsonl`` (gold) or as a folder of batches ``<name>/`` (later sets)."""
+    return read_pass([notes / name if (notes / name).is_dir() else notes / f"{name}.jsonl"])
 
-    ``sampling.jsonl`` says which passages were drawn and how; ``pass_a.jsonl`` and ``pass_b.jsonl`` are the two
-    independent passes; ``adjudication.jsonl`` settles every disagreement with a reason. Passage text and context
-    come from the corpus, so the gold files always match the shipped documents.
-    """
+
+def with_text(labels: Mapping[str, Sequence[str]], sampling: Mapping[str, str],
+              corpus_path: str | Path) -> list[GoldPassage]:
+    """Labelled passages with text, context, document and source taken from the corpus, sorted by id."""
     from framewatch.data.corpus import iter_passages, read_documents
-    from framewatch.data.gold import write_gold
 
-    gold_dir = Path(gold_dir)
-    notes = gold_dir / ANNOTATIONS_DIR
-    sampling = {r["id"]: r["sampling"] for r in _read_jsonl(notes / "sampling.jsonl")}
-    first, second = read_pass([notes / "pass_a.jsonl"]), read_pass([notes / "pass_b.jsonl"])
-    adjudicated = {r["id"]: r["labels"] for r in _read_jsonl(notes / "adjudication.jsonl")}
-    final = merge_passes(first, second, adjudicated)
-    if set(final) != set(sampling):
-        raise ValueError(f"annotated ids and sampled ids differ by {len(set(final) ^ set(sampling))} passages")
+    if set(labels) != set(sampling):
+        raise ValueError(f"annotated ids and sampled ids differ by {len(set(labels) ^ set(sampling))} passages, "
+                         f"e.g. {sorted(set(labels) ^ set(sampling))[:3]}")
     passages = {p.passage_id: p for p in iter_passages(read_documents(corpus_path)) if p.passage_id in sampling}
     missing = sorted(set(sampling) - set(passages))
     if missing:
-        raise ValueError(f"{len(missing)} gold passages are not in the corpus, e.g. {missing[:3]}")
-    records = [
-        GoldPassage(id=i, text=passages[i].text, labels=final[i], context=passages[i].context,
-                    doc_id=passages[i].doc_id, source=passages[i].source, sampling=sampling[i])
-        for i in sorted(sampling)
-    ]
-    splits = split_documents(records, SPLIT_FRACTIONS, seed)
+        raise ValueError(f"{len(missing)} labelled passages are not in the corpus, e.g. {missing[:3]}")
+    return [GoldPassage(id=i, text=passages[i].text, labels=tuple(labels[i]), context=passages[i].context,
+                        doc_id=passages[i].doc_id, source=passages[i].source, sampling=sampling[i])
+            for i in sorted(sampling)]
+
+
+def adjudicated_labels(directory: Path) -> dict[str, tuple[str, ...]]:
+    """Final labels of a doubly annotated set: passes A and B merged with the adjudication."""
+    notes = directory / ANNOTATIONS_DIR
+    adjudicated = {r["id"]: r["labels"] for r in _read_jsonl(notes / "adjudication.jsonl")}
+    return merge_passes(_pass(notes, "pass_a"), _pass(notes, "pass_b"), adjudicated)
+
+
+def sampling_of(directory: Path) -> dict[str, str]:
+    return {r["id"]: r["sampling"] for r in _read_jsonl(directory / ANNOTATIONS_DIR / "sampling.jsonl")}
+
+
+def write_splits(splits: Mapping[str, Sequence[GoldPassage]], directory: Path) -> None:
+    from framewatch.data.gold import write_gold
+
     for split, rows in splits.items():
-        write_gold(sorted(rows, key=lambda r: r.id), gold_dir / f"{split}.jsonl")
+        write_gold(sorted(rows, key=lambda r: r.id), directory / f"{split}.jsonl")
+
+
+def build_gold(gold_dir: str | Path, corpus_path: str | Path, seed: int = 0) -> dict[str, list[GoldPassage]]:
+    """Rebuild the gold set's ``train/dev/test.jsonl``: both passes, the adjudication, split by document."""
+    gold_dir = Path(gold_dir)
+    records = with_text(adjudicated_labels(gold_dir), sampling_of(gold_dir), corpus_path)
+    splits = split_documents(records, SPLIT_FRACTIONS, seed)
+    write_splits(splits, gold_dir)
+    return splits
+
+
+def build_modern_test(directory: str | Path, corpus_path: str | Path) -> dict[str, list[GoldPassage]]:
+    """Rebuild ``test.jsonl`` of the modern test set: both passes and the adjudication, every passage."""
+    directory = Path(directory)
+    splits = {"test": with_text(adjudicated_labels(directory), sampling_of(directory), corpus_path)}
+    write_splits(splits, directory)
+    return splits
+
+
+def build_silver(directory: str | Path, corpus_path: str | Path, seed: int = 0) -> dict[str, list[GoldPassage]]:
+    """Rebuild the silver set's ``train/calibration/dev.jsonl`` from its first pass, split by document.
+
+    The second pass (``pass_2/``, a random tenth labelled again independently) only measures agreement: silver
+    keeps the first pass's labels, so every silver label comes from the same procedure.
+    """
+    directory = Path(directory)
+    labels = _pass(directory / ANNOTATIONS_DIR, "pass_1")
+    sampling = {i: s for i, s in sampling_of(directory).items() if i in labels}
+    splits = split_documents(with_text(labels, sampling, corpus_path), SILVER_FRACTIONS, seed)
+    write_splits(splits, directory)
     return splits
