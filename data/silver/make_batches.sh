@@ -2,7 +2,8 @@
 # How the silver set's passages were chosen, round by round (run from the repository root after
 # data/modern_test/make_batches.sh; writes runs/annotation/silver/).
 #   ROUND=r0: random sentences of random documents (quotas per source) and cue searches per label
-#   ROUND=r1: the shipped default model's most uncertain and most confident passages
+#   ROUND=r1: the most uncertain and most confident passages of a lexical model trained on gold train and the
+#             silver labelled so far (MODEL=runs/r1-lexical: 35 batches of r0, calibrated on their calibration split)
 #   ROUND=r2: the same with a model retrained on gold train + the silver labelled so far (MODEL=DIR)
 # Never drawn: documents held out for the modern test (both lists), gold dev/test documents, gold train passages,
 # passages whose text is in the modern test, text that is not news (szeged_wiki, re3d). The only pre-2009 text is
