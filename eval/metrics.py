@@ -1,42 +1,39 @@
-"""Plain metric functions over ``(y_true, y_pred)`` or ``(y_true, scores)`` matrices in taxonomy order.
+"""Metric functions over ``(y_true, y_pred)`` or ``(y_true, scores)`` matrices in taxonomy order.
 
-Conventions follow scikit-learn: precision, recall and F1 use ``zero_division=0`` (a label nobody predicts has
-precision 0, a label with no positives has recall 0), and averages are explicit (``micro`` pools every decision,
-``macro`` averages labels with equal weight).
+Precision, recall, F1 and PR-AUC are scikit-learn's (``zero_division=0``: a label nobody predicts has precision 0,
+a label with no positives has recall 0; ``micro`` pools every decision, ``macro`` averages labels with equal
+weight). Kept here because scikit-learn has no equivalent: the reliability table and ECE pooled over labels, and
+the bootstrap that resamples whole documents (passages of one document are not independent).
 """
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
 import numpy as np
-from sklearn.metrics import average_precision_score
+from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
 
 
-def prf(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float, float]:
-    """Precision, recall and F1 of one 0/1 column (or of all cells pooled, for micro averaging)."""
-    y_true = np.asarray(y_true, dtype=bool)
-    y_pred = np.asarray(y_pred, dtype=bool)
-    tp = int((y_true & y_pred).sum())
-    predicted, actual = int(y_pred.sum()), int(y_true.sum())
-    precision = tp / predicted if predicted else 0.0
-    recall = tp / actual if actual else 0.0
-    f1 = 2 * tp / (predicted + actual) if predicted + actual else 0.0
-    return precision, recall, f1
+def _columns(y_true: np.ndarray) -> list[int]:
+    """The ``labels`` argument that makes scikit-learn score every column of an indicator matrix: with a single
+    column it would otherwise read the matrix as one binary target and score classes 0 and 1."""
+    return [1] if np.asarray(y_true).shape[1] == 1 else list(range(np.asarray(y_true).shape[1]))
 
 
 def per_label_prf(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    """(n_labels, 3) array of precision, recall and F1 per label."""
-    return np.array([prf(y_true[:, j], y_pred[:, j]) for j in range(y_true.shape[1])])
+    """(n_labels, 3) array of precision, recall and F1 per column (``zero_division=0``)."""
+    precision, recall, f1, _ = precision_recall_fscore_support(y_true, y_pred, labels=_columns(y_true), average=None,
+                                                               zero_division=0)
+    return np.column_stack([precision, recall, f1])
 
 
 def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Unweighted mean of the per-label F1."""
-    return float(per_label_prf(y_true, y_pred)[:, 2].mean())
+    return float(f1_score(y_true, y_pred, labels=_columns(y_true), average="macro", zero_division=0))
 
 
 def micro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """F1 of all (passage, label) decisions pooled."""
-    return prf(y_true.ravel(), y_pred.ravel())[2]
+    return float(f1_score(y_true, y_pred, labels=_columns(y_true), average="micro", zero_division=0))
 
 
 def label_report(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> dict:

@@ -1,16 +1,14 @@
 """Reports of an evaluation: ``metrics.json``, ``report.md``, a self-contained ``report.html`` and PNG plots.
 
-Everything is rendered into a temporary folder beside ``out`` and moved into place at the end, so an
-interrupted run leaves the previous report (or nothing), never a mix.
+Everything is rendered into a temporary folder beside ``out`` and swapped into place at the end, so an interrupted
+run leaves the previous report (or nothing), never a mix; a folder that is not a previous report is never replaced
+without ``overwrite``.
 """
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -147,48 +145,40 @@ def render_markdown(metrics: dict[str, Any], images: dict[str, str]) -> str:
 
 
 def render_html(metrics: dict[str, Any], images: dict[str, bytes]) -> str:
-    data = metrics["data"]
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>framewatch evaluation report</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-        "table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px}"
-        "th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%}"
-        ".figs{display:flex;flex-wrap:wrap;gap:1em}details{margin:.3em 0}li{margin:.2em 0}</style></head><body>",
-        "<h1>framewatch evaluation report</h1>",
-        f"<p>Data: <code>{html.escape(data['path'])}</code>: {data['n_passages']} passages"
-        + (f" from {data['n_documents']} documents" if data["n_documents"] else "")
-        + f"; bootstrap: {data['bootstrap']['resamples']} resamples by {data['bootstrap']['unit']}.</p>",
-    ]
-    for title, header, rows in _tables(metrics):
-        parts.append(f"<h2>{html.escape(title)}</h2><table><tr>"
-                     + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
-        for row in rows:
-            cells = "".join(
-                f"<td class='{'n' if isinstance(v, (int, float)) else ''}'>{html.escape(_fmt(v))}</td>" for v in row
-            )
-            parts.append(f"<tr>{cells}</tr>")
-        parts.append("</table>")
-    parts.append("<h2>Plots</h2><div class='figs'>")
-    for title, png in images.items():
-        encoded = base64.b64encode(png).decode("ascii")
-        parts.append(f"<figure><img alt='{html.escape(title)}' src='data:image/png;base64,{encoded}'>"
-                     f"<figcaption>{html.escape(title)}</figcaption></figure>")
-    parts.append("</div><h2>Errors</h2>")
-    for title, _, rows in _error_sections(metrics):
-        items = "".join(f"<li><b>{r['score']:.3f}</b> <code>{html.escape(r['id'])}</code> {html.escape(r['text'])}</li>"
-                        for r in rows)
-        parts.append(f"<details><summary>{html.escape(title)} ({len(rows)})</summary><ul>{items}</ul></details>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    """The self-contained HTML page (Jinja2, every value autoescaped; plots inlined as base64 PNG)."""
+    from jinja2 import Environment, PackageLoader
+
+    environment = Environment(loader=PackageLoader("framewatch.eval", "templates"), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.filters["fmt"] = _fmt
+    return environment.get_template("report.html.j2").render(
+        data=metrics["data"], tables=_tables(metrics),
+        images=[(title, base64.b64encode(png).decode("ascii")) for title, png in images.items()],
+        errors=[(title, rows) for title, _, rows in _error_sections(metrics)],
+    )
 
 
-def write_reports(result: EvalResult, y: np.ndarray, out: str | Path) -> Path:
-    """Write all report files into ``out`` (created or replaced as a whole)."""
+MARKER = ".framewatch-eval"
+"""Written into every report directory, so a later ``framewatch eval --out`` knows it may replace it."""
+
+
+def is_report(path: Path) -> bool:
+    """Whether ``path`` holds a report written by :func:`write_reports`."""
+    return (Path(path) / MARKER).is_file()
+
+
+def write_reports(result: EvalResult, out: str | Path, overwrite: bool = False) -> Path:
+    """Write all report files into ``out``, built beside it and swapped in whole.
+
+    ``out`` may be new, empty, or a previous report (it holds the marker file); anything else is refused with
+    :class:`~framewatch.io.atomic.OutputExistsError` unless ``overwrite``, so a mistyped ``--out`` never deletes data.
+    """
+    from framewatch.io.atomic import atomic_directory, check_replaceable
+
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        plots = _plots(result, y, staging)
+    check_replaceable(out, is_report, overwrite, "framewatch eval")
+    with atomic_directory(out) as staging:
+        plots = _plots(result, result.y, staging)
         (staging / "metrics.json").write_text(json.dumps(result.metrics, indent=2, ensure_ascii=False) + "\n",
                                               encoding="utf-8")
         (staging / "report.md").write_text(
@@ -197,11 +187,5 @@ def write_reports(result: EvalResult, y: np.ndarray, out: str | Path) -> Path:
         (staging / "report.html").write_text(
             render_html(result.metrics, {title: path.read_bytes() for title, path in plots.items()}), encoding="utf-8"
         )
-        if out.exists():
-            shutil.rmtree(out)
-        staging.replace(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        (staging / MARKER).write_text("written by framewatch eval\n", encoding="utf-8")
     return out
-

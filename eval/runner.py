@@ -34,22 +34,22 @@ class ModelRun:
 
 @dataclass
 class EvalResult:
-    """What an evaluation produced: the metrics dict (as in ``metrics.json``) and the per-model score matrices."""
+    """What an evaluation produced: the metrics dict (as in ``metrics.json``), the gold matrix and the per-model
+    score matrices. :func:`framewatch.eval.report.write_reports` turns it into files."""
 
     metrics: dict[str, Any]
+    y: np.ndarray
     runs: list[ModelRun] = field(default_factory=list)
-    out_dir: Path | None = None
 
 
 def score_passages(
-    model: FramingClassifier, texts: Sequence[str], contexts: Sequence[str],
-    progress: Callable[[int], None] | None = None,
+    model: FramingClassifier, pairs: Sequence[tuple[str, str]], progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """Probabilities for all passages (with their previous sentences), in batches so a progress bar can follow."""
+    """Probabilities for ``(context, text)`` pairs, in batches so a progress bar can follow."""
     chunks = []
-    for start in range(0, len(texts), SCORE_BATCH):
-        chunk = list(texts[start:start + SCORE_BATCH])
-        chunks.append(model.predict_proba(chunk, list(contexts[start:start + SCORE_BATCH])))
+    for start in range(0, len(pairs), SCORE_BATCH):
+        chunk = list(pairs[start:start + SCORE_BATCH])
+        chunks.append(model.predict_proba(chunk))
         if progress:
             progress(len(chunk))
     return np.vstack(chunks) if chunks else np.zeros((0, len(LABELS)), dtype=np.float32)
@@ -148,23 +148,21 @@ def pr_curves(y: np.ndarray, scores: np.ndarray) -> dict[str, tuple[np.ndarray, 
 
 def lf_metrics(records: Sequence[GoldPassage], y: np.ndarray) -> dict[str, Any]:
     """The labelling functions against gold: one row per LF, and their majority vote scored as a model."""
-    from framewatch.training.labelling import apply_lfs, weak_labels
-    from framewatch.training.labelling_functions import LABELLING_FUNCTIONS
+    from framewatch.training.labelling import majority_vote
+    from framewatch.training.lf_model import LabellingFunctionClassifier
 
-    from .lf_analysis import LFAnalysis
+    from .lf_analysis import lf_summary
 
-    matrix = apply_lfs(LABELLING_FUNCTIONS, records)
-    weak = weak_labels(matrix, LABELLING_FUNCTIONS)
+    matrix = LabellingFunctionClassifier.votes([(r.context, r.text) for r in records])
     return {
-        "functions": LFAnalysis(matrix, LABELLING_FUNCTIONS).lf_summary(gold=y),
-        "majority_vote": M.label_report(y, weak, LABELS),
+        "functions": lf_summary(matrix, LabellingFunctionClassifier.functions(), gold=y),
+        "majority_vote": M.label_report(y, majority_vote(matrix, LabellingFunctionClassifier.functions()), LABELS),
     }
 
 
 def evaluate(
     data: str | Path,
     models: Sequence[str | Path] = ("default",),
-    out: str | Path | None = None,
     *,
     ignore_unknown: bool = False,
     n_bootstrap: int = 1000,
@@ -173,29 +171,29 @@ def evaluate(
     with_lfs: bool = True,
     progress: bool = False,
 ) -> EvalResult:
-    """Evaluate ``models`` on the labelled JSONL ``data``; write reports to ``out`` when given.
+    """Evaluate ``models`` on the labelled JSONL ``data``.
 
     Parameters
     ----------
     data : gold-format JSONL (``id``, ``text``, ``labels``; optional ``context``, ``doc_id``, ``source``).
     models : shipped model names or model directories; each becomes a column of the comparison.
-    out : directory for ``metrics.json``, ``report.md``, ``report.html`` and the PNG plots.
     ignore_unknown : drop labels outside the taxonomy instead of failing.
     n_bootstrap : resamples for confidence intervals and the paired comparison (0 turns them off).
+    with_lfs : also score the labelling functions (needs the ``train`` extra).
     """
     from tqdm.auto import tqdm
 
     records = read_gold(data, ignore_unknown=ignore_unknown)
     y = label_matrix(records)
-    texts = [r.text for r in records]
+    pairs = [(r.context, r.text) for r in records]
     names = [str(m) for m in models]
     if len(set(names)) != len(names):
         raise ValueError(f"a model is named twice: {names}")
     runs, per_model = [], {}
-    with tqdm(total=len(texts) * len(names), desc="scoring", unit="passage", disable=not progress) as bar:
+    with tqdm(total=len(pairs) * len(names), desc="scoring", unit="passage", disable=not progress) as bar:
         for name in names:
             model = load(name)
-            scores = score_passages(model, texts, [r.context for r in records], bar.update)
+            scores = score_passages(model, pairs, bar.update)
             runs.append(ModelRun(name, scores, (scores >= model.thresholds_).astype(np.int8), model.thresholds_))
             per_model[name] = model_metrics(records, y, scores, model.thresholds_, n_bootstrap, seed, top_errors)
     groups = [r.doc_id for r in records] if all(r.doc_id for r in records) else None
@@ -224,9 +222,4 @@ def evaluate(
     }
     if with_lfs:
         result["labelling_functions"] = lf_metrics(records, y)
-    evaluation = EvalResult(result, runs)
-    if out is not None:
-        from .report import write_reports
-
-        evaluation.out_dir = write_reports(evaluation, y, out)
-    return evaluation
+    return EvalResult(result, y, runs)

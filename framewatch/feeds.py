@@ -300,7 +300,7 @@ def read_jsonl(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as error:
-            yield Problem(source, number, f"malformed JSON ({error.msg} at column {error.colno})", nbytes=nbytes)
+            yield Problem(source, number, f"malformed JSON ({error.msg}, column {error.colno})", nbytes=nbytes)
             continue
         if not isinstance(obj, dict):
             yield Problem(source, number, f"expected a JSON object, found {type(obj).__name__}", nbytes=nbytes)

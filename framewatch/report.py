@@ -8,16 +8,19 @@ scripts or external resources, so it can be mailed or archived as one file.
 The input is the JSONL that ``framewatch score`` writes; with ``--with-text`` the evidence is highlighted inside
 the document text (long texts are cut to windows around the evidence), without it the evidence sentences are
 listed. Evidence whose offsets do not match the text is listed apart, never guessed into place.
+
+The markup comes from a Jinja2 template (``templates/report.html.j2``) with autoescaping on, so no text, title,
+id or link of the input can inject markup or script; Python only decides what is shown.
 """
 from __future__ import annotations
 
 import heapq
-import html
 import json
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from framewatch.data.taxonomy import LABELS, load_taxonomy
 from framewatch.feeds import InputError
@@ -32,30 +35,69 @@ CONTEXT_CHARS = 280
 
 @dataclass
 class ReportSummary:
-    """Documents read from the input, documents shown on the page, and the page's path."""
+    """Documents read from the input, documents shown on the page, the page's path, and the malformed input lines
+    that were skipped (the first of them described)."""
 
     documents: int
     shown: int
     path: Path
+    problems: int = 0
+    first_problem: str | None = None
 
 
-def read_scored(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Document rows of a ``framewatch score`` JSONL file; a malformed line or a passage row raises
-    :class:`InputError` naming the file and line."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+@dataclass
+class Problems:
+    """Counts skipped lines and keeps the first one's description."""
+
+    count: int = 0
+    first: str | None = None
+
+    def add(self, message: str) -> None:
+        self.count += 1
+        self.first = self.first or message
+
+
+def read_scored(path: str | Path, on_problem: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
+    """Document rows of a ``framewatch score`` JSONL file.
+
+    A malformed line (bad JSON, not a scored document, a passage row) is described to ``on_problem`` with its file
+    and line and skipped, as ``framewatch score`` does with bad input; without ``on_problem`` it raises
+    :class:`InputError`. A file that is not UTF-8 at all is an error.
+    """
+    def problem(message: str) -> None:
+        if on_problem is None:
+            raise InputError(message)
+        on_problem(message)
+
+    with open(path, encoding="utf-8", errors="strict") as handle:
+        number = 0
+        while True:
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError as error:
+                raise InputError(f"{path}: not UTF-8 text after line {number} ({error.reason})") from None
+            if not line:
+                return
+            number += 1
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                row = json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as error:
-                raise InputError(f"{path}:{number}: malformed JSON ({error.msg} at column {error.colno})") from None
-            if not isinstance(row, dict) or "scores" not in row or "id" not in row:
-                raise InputError(f"{path}:{number}: not a scored document (expected the JSONL of framewatch score)")
-            if "sentence" in row:
-                raise InputError(f"{path}:{number}: a passage row; report needs document rows (score without "
-                                 f"--passages)")
-            yield row
+                problem(f"{path}:{number}: malformed JSON ({error.msg}, column {error.colno})")
+                continue
+            if not _is_document_row(row):
+                problem(f"{path}:{number}: not a scored document (expected the JSONL of framewatch score)")
+            elif "sentence" in row:
+                problem(f"{path}:{number}: a passage row; report needs document rows (score without --passages)")
+            else:
+                yield row
+
+
+def _is_document_row(row: Any) -> bool:
+    """A dict with an id and a dict of numeric scores (what every other key is read defensively against)."""
+    return (isinstance(row, dict) and "id" in row and isinstance(row.get("scores"), dict)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row["scores"].values()))
 
 
 def _top(row: dict[str, Any]) -> float:
@@ -66,33 +108,38 @@ def _colour(label: str) -> int:
     return LABELS.index(label) if label in LABELS else len(LABELS) - 1
 
 
-def _badges(labels: Iterable[str], scores: dict[str, float]) -> str:
-    return "".join(
-        f'<span class="badge c{_colour(l)}" title="{html.escape(l)} {scores.get(l, 0):.2f}">{_colour(l) + 1}</span>'
-        for l in labels
-    )
+def _labels(value: Any) -> list[str]:
+    return [str(label) for label in value] if isinstance(value, list) else []
 
 
-def _mark(evidence: dict[str, Any], inner: str) -> str:
-    labels = evidence["labels"] or list(evidence["scores"])[:1]
-    strongest = max(labels, key=lambda l: evidence["scores"].get(l, 0.0))
-    tip = ", ".join(f"{l} {evidence['scores'].get(l, 0):.2f}" for l in labels)
-    return (f'<mark class="ev c{_colour(strongest)}" title="{html.escape(tip)}">{inner}'
-            f'{_badges(labels, evidence["scores"])}</mark>')
+def _item(evidence: dict[str, Any]) -> dict[str, Any]:
+    """An evidence sentence as the template shows it: labels, scores, strongest label and tooltip."""
+    scores = {str(k): float(v) for k, v in evidence.get("scores", {}).items() if isinstance(v, (int, float))} \
+        if isinstance(evidence.get("scores"), dict) else {}
+    labels = _labels(evidence.get("labels")) or list(scores)[:1]
+    strongest = max(labels, key=lambda label: scores.get(label, 0.0)) if labels else LABELS[-1]
+    return {**evidence, "labels": labels, "scores": scores, "strongest": strongest,
+            "text": str(evidence.get("text", "")),
+            "tip": ", ".join(f"{label} {scores.get(label, 0):.2f}" for label in labels)}
 
 
-def _aligned(text: str, evidence: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _aligned(text: str, evidence: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Evidence whose offsets slice ``text`` to its sentence (sorted, non-overlapping), and the rest."""
     good, bad, end = [], [], 0
-    for item in sorted(evidence, key=lambda e: (e.get("start", -1), e.get("end", -1))):
+    items = [_item(e) for e in evidence if isinstance(e, dict)]
+    for item in sorted(items, key=lambda e: (_int(e.get("start")), _int(e.get("end")))):
         start, stop = item.get("start"), item.get("end")
         if (isinstance(start, int) and isinstance(stop, int) and end <= start < stop <= len(text)
-                and text[start:stop] == item.get("text")):
+                and text[start:stop] == item["text"]):
             good.append(item)
             end = stop
         else:
             bad.append(item)
     return good, bad
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
 def _windows(text: str, evidence: list[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -108,75 +155,62 @@ def _windows(text: str, evidence: list[dict[str, Any]]) -> list[tuple[int, int]]
     return spans or [(0, min(len(text), 2 * CONTEXT_CHARS))]
 
 
-def _highlighted(text: str, evidence: list[dict[str, Any]]) -> str:
-    parts: list[str] = []
+def _segments(text: str, evidence: list[dict[str, Any]]) -> list[tuple[str, Any, str]]:
+    """The shown text as ``(kind, evidence, text)`` pieces: plain text, marked evidence, and gaps where a long
+    text is cut."""
+    parts: list[tuple[str, Any, str]] = []
     windows = _windows(text, evidence)
     for number, (start, end) in enumerate(windows):
         if start > 0 or number:
-            parts.append('<span class="gap">…</span>')
+            parts.append(("gap", None, ""))
         cursor = start
         for item in evidence:
             if item["start"] < start or item["end"] > end:
                 continue
-            parts.append(html.escape(text[cursor:item["start"]]))
-            parts.append(_mark(item, html.escape(text[item["start"]:item["end"]])))
+            parts.append(("text", None, text[cursor:item["start"]]))
+            parts.append(("mark", item, text[item["start"]:item["end"]]))
             cursor = item["end"]
-        parts.append(html.escape(text[cursor:end]))
+        parts.append(("text", None, text[cursor:end]))
     if windows[-1][1] < len(text):
-        parts.append('<span class="gap">…</span>')
-    return "".join(parts)
+        parts.append(("gap", None, ""))
+    return parts
 
 
-def _link(value: Any) -> str:
-    url = str(value)
-    if url.startswith(("http://", "https://")):
-        return f'<a href="{html.escape(url)}" rel="noopener noreferrer">{html.escape(url)}</a>'
-    return html.escape(url)
+def document_view(row: dict[str, Any], number: int) -> dict[str, Any]:
+    """What the template shows of one scored document (values as read; the template escapes them)."""
+    scores: dict[str, float] = row["scores"]
+    labels = _labels(row.get("labels"))
+    details = [("link", str(row["link"])) if str(row["link"]).startswith(("http://", "https://"))
+               else ("text", str(row["link"]))] if row.get("link") else []
+    details += [("text", str(row[key])) for key in ("published", "source") if row.get(key)]
+    evidence = row.get("evidence") if isinstance(row.get("evidence"), list) else []
+    text = row.get("text")
+    if isinstance(text, str):
+        good, unplaced = _aligned(text, evidence)
+        segments = _segments(text, good)
+    else:
+        segments, unplaced = None, [_item(e) for e in evidence if isinstance(e, dict)]
+    return {
+        "number": number, "id": str(row["id"]), "title": str(row["title"]) if row.get("title") else "",
+        "details": details, "labels": labels, "n_sentences": row.get("n_sentences"), "n_evidence": len(evidence),
+        "bars": [(label, max(0.0, min(1.0, float(score))), label in labels) for label, score in scores.items()],
+        "segments": segments, "unplaced": unplaced,
+    }
+
+
+@lru_cache(maxsize=1)
+def _macros() -> Any:
+    from jinja2 import Environment, PackageLoader
+
+    environment = Environment(loader=PackageLoader("framewatch", "templates"), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.globals["colour"] = _colour
+    return environment.get_template("report.html.j2").module
 
 
 def render_document(row: dict[str, Any], number: int) -> str:
     """One ``<article>``: id, title, link and date when present, labels, score bars and highlighted text."""
-    scores: dict[str, float] = row["scores"]
-    labels = set(row.get("labels", []))
-    meta = []
-    if row.get("title"):
-        meta.append(f'<p class="title">{html.escape(str(row["title"]))}</p>')
-    details = [html.escape(str(row[key])) for key in ("published", "source") if row.get(key)]
-    if row.get("link"):
-        details.insert(0, _link(row["link"]))
-    if details:
-        meta.append(f'<p class="details">{" · ".join(details)}</p>')
-    bars = []
-    for label, score in scores.items():
-        on = " on" if label in labels else ""
-        bars.append(
-            f'<div class="bar{on}"><span class="name"><span class="badge c{_colour(label)}">{_colour(label) + 1}'
-            f'</span>{html.escape(label)}</span><span class="track"><span class="fill c{_colour(label)}" '
-            f'style="width:{max(0.0, min(1.0, float(score))) * 100:.1f}%"></span></span>'
-            f'<span class="value">{float(score):.2f}</span></div>'
-        )
-    chips = "".join(f'<span class="chip c{_colour(l)}">{html.escape(l)}</span>' for l in row.get("labels", [])) \
-        or '<span class="none">no label over threshold</span>'
-    evidence = row.get("evidence", [])
-    text = row.get("text")
-    if isinstance(text, str):
-        good, bad = _aligned(text, evidence)
-        body = f'<div class="text">{_highlighted(text, good)}</div>'
-    else:
-        good, bad = [], evidence
-        body = ('<p class="hint">The text is not in the input (score with --with-text to see it); the evidence '
-                'sentences:</p>') if evidence else '<p class="hint">No evidence sentences.</p>'
-    if bad:
-        body += '<ul class="evidence">' + "".join(
-            f'<li>{_mark(e, html.escape(str(e.get("text", ""))))} <span class="offsets">'
-            f'[{e.get("start")}:{e.get("end")}]</span></li>' for e in bad) + "</ul>"
-    sentences = row.get("n_sentences")
-    count = f'<span class="count">{len(evidence)} evidence of {sentences} sentences</span>' if sentences else ""
-    return (
-        f'<article class="doc" id="doc-{number}"><header><h2>{html.escape(str(row["id"]))}</h2>{"".join(meta)}'
-        f'<p class="chips">{chips}{count}</p></header><div class="body"><div class="bars">{"".join(bars)}</div>'
-        f'<div class="content">{body}</div></div></article>\n'
-    )
+    return str(_macros().document(document_view(row, number))) + "\n"
 
 
 def _css() -> str:
@@ -230,28 +264,34 @@ footer{color:#778;font-size:12.5px;text-align:center;padding:10px}
 
 def write_report(rows: Iterable[dict[str, Any]] | str | Path, out: str | Path, *, title: str = "framewatch report",
                  limit: int | None = 200, sort: str = "input", min_score: float | None = None,
-                 source_name: str | None = None) -> ReportSummary:
+                 source_name: str | None = None, trends: str | None = None) -> ReportSummary:
     """Write the HTML page (atomically) and return what it holds.
 
     Parameters
     ----------
-    rows : scored document rows, or the path of a ``framewatch score`` JSONL file.
+    rows : scored document rows, or the path of a ``framewatch score`` JSONL file (malformed lines are skipped and
+        counted, as ``framewatch score`` does).
     out : the HTML file to write.
     title : the page heading.
     limit : documents shown at most (the overview counts them all); None for no limit, default=200.
     sort : ``"input"`` keeps input order; ``"score"`` shows the highest-scoring documents first.
     min_score : only documents whose highest label score reaches this.
+    trends : link target of a ``framewatch trends`` page (relative to ``out``); None links ``trends.html`` or
+        ``trends/trends.html`` beside ``out`` when one exists.
     """
-    from framewatch.scoring import atomic_path
+    from framewatch.io.atomic import atomic_path
 
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {SORTS}, found {sort!r}")
+    problems = Problems()
     if isinstance(rows, (str, Path)):
         source_name = source_name or Path(rows).name
-        rows = read_scored(rows)
+        rows = read_scored(rows, problems.add)
     counts = {label: 0 for label in LABELS}
     read = shown = 0
     out = Path(out)
+    if trends is None:
+        trends = next((name for name in ("trends.html", "trends/trends.html") if (out.parent / name).is_file()), None)
     with tempfile.TemporaryDirectory(prefix="framewatch-report-") as scratch:
         body = Path(scratch) / "documents.html"
         with open(body, "w", encoding="utf-8") as handle:
@@ -260,7 +300,7 @@ def write_report(rows: Iterable[dict[str, Any]] | str | Path, out: str | Path, *
                 if min_score is not None and _top(row) < min_score:
                     continue
                 read += 1
-                for label in row.get("labels", []):
+                for label in _labels(row.get("labels")):
                     if label in counts:
                         counts[label] += 1
                 if sort == "score":
@@ -276,35 +316,20 @@ def write_report(rows: Iterable[dict[str, Any]] | str | Path, out: str | Path, *
                 shown += 1
                 handle.write(render_document(row, shown))
         with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8") as page, open(body, encoding="utf-8") as docs:
-            page.write(_head(title, read, shown, source_name, sort, counts))
+            page.write(_head(title, read, shown, source_name, sort, counts, trends))
             while chunk := docs.read(1 << 20):
                 page.write(chunk)
-            page.write('</main><footer>Written by framewatch. Scores are model estimates to guide reading, not '
-                       'verdicts.</footer></body></html>\n')
-    return ReportSummary(read, shown, out)
+            page.write(str(_macros().foot(problems.count)) + "\n")
+    return ReportSummary(read, shown, out, problems.count, problems.first)
 
 
-def _head(title: str, read: int, shown: int, source: str | None, sort: str, counts: dict[str, int]) -> str:
+def _head(title: str, read: int, shown: int, source: str | None, sort: str, counts: dict[str, int],
+          trends: str | None) -> str:
     taxonomy = {label.name: label.definition for label in load_taxonomy().labels}
-    legend = "".join(
-        f'<li><span class="swatch c{i}">{i + 1}</span><span><b>{html.escape(label)}</b>'
-        f'{html.escape(taxonomy.get(label, ""))}</span></li>'
-        for i, label in enumerate(LABELS)
-    )
     peak = max(counts.values(), default=0) or 1
-    overview = "".join(
-        f'<div class="bar on"><span class="name"><span class="badge c{_colour(label)}">{_colour(label) + 1}</span>'
-        f'{html.escape(label)}</span><span class="track"><span class="fill c{_colour(label)}" '
-        f'style="width:{count / peak * 100:.1f}%"></span></span><span class="value">{count}</span></div>'
-        for label, count in counts.items()
-    )
     order = "highest score first" if sort == "score" else "input order"
-    what = f"{shown} of {read} documents" + (f" from {html.escape(source)}" if source else "") + f", {order}"
-    return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f'<title>{html.escape(title)}</title><style>{_css()}</style></head><body>'
-        f'<header class="page"><h1>{html.escape(title)}</h1><p>{what}</p></header><main>'
-        f'<section class="panel legend-panel"><h2>Labels</h2><ol class="legend">{legend}</ol></section>'
-        f'<section class="panel overview"><h2>Documents per label (of {read})</h2>{overview}</section>\n'
-    )
+    what = f"{shown} of {read} documents" + (f" from {source}" if source else "") + f", {order}"
+    return str(_macros().head(
+        title, what, [(label, taxonomy.get(label, "")) for label in LABELS],
+        [(label, count, count / peak * 100) for label, count in counts.items()], read, trends, _css(),
+    )) + "\n"

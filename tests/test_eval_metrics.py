@@ -5,9 +5,13 @@ import pytest
 from framewatch.eval import metrics as M
 
 
+def column(values):
+    return np.array(values)[:, None]
+
+
 def test_prf_hand_computed():
-    assert M.prf([1, 1, 0, 0], [1, 0, 1, 0]) == (0.5, 0.5, 0.5)
-    assert M.prf([1, 1, 1, 0], [1, 1, 0, 0]) == pytest.approx((1.0, 2 / 3, 0.8))
+    np.testing.assert_allclose(M.per_label_prf(column([1, 1, 0, 0]), column([1, 0, 1, 0]))[0], (0.5, 0.5, 0.5))
+    np.testing.assert_allclose(M.per_label_prf(column([1, 1, 1, 0]), column([1, 1, 0, 0]))[0], (1.0, 2 / 3, 0.8))
 
 
 def test_label_without_positives_and_model_that_predicts_nothing():
@@ -17,7 +21,7 @@ def test_label_without_positives_and_model_that_predicts_nothing():
     np.testing.assert_array_equal(table, np.zeros((2, 3)))
     assert M.macro_f1(y_true, nothing) == 0.0 and M.micro_f1(y_true, nothing) == 0.0
     # a label with no positives that the model does predict: precision 0, recall 0
-    assert M.prf([0, 0, 0], [1, 0, 0]) == (0.0, 0.0, 0.0)
+    np.testing.assert_array_equal(M.per_label_prf(column([0, 0, 0]), column([1, 0, 0]))[0], (0.0, 0.0, 0.0))
     assert M.pr_auc([0, 0, 0], [0.2, 0.5, 0.1]) is None
 
 
@@ -56,8 +60,9 @@ def test_document_bootstrap_keeps_documents_whole():
 def test_bootstrap_interval_contains_the_estimate():
     y_true = np.array([1, 0, 1, 1, 0, 0, 1, 0] * 5)
     y_pred = np.array([1, 0, 0, 1, 0, 1, 1, 0] * 5)
-    low, high = M.bootstrap_ci(lambda i: M.prf(y_true[i], y_pred[i])[2], len(y_true), n_resamples=200)
-    assert low <= M.prf(y_true, y_pred)[2] <= high and low < high
+    f1 = lambda i: M.micro_f1(column(y_true[i]), column(y_pred[i]))  # noqa: E731
+    low, high = M.bootstrap_ci(f1, len(y_true), n_resamples=200)
+    assert low <= f1(np.arange(len(y_true))) <= high and low < high
 
 
 def test_paired_bootstrap_of_identical_models_is_zero():

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from framewatch.cli import main
 from framewatch.data.taxonomy import LABELS
 from framewatch.eval import evaluate
+from framewatch.eval.report import write_reports
 
 GOLD = [
     {"id": "1", "doc_id": "d1", "source": "fakes_syria/sana", "text": "The ministry said 40 militants were killed.",
@@ -43,7 +44,8 @@ def models(tiny_lexical, tmp_path):
 
 def test_metrics_json_schema_and_values(gold_file, models, tmp_path):
     out = tmp_path / "report"
-    result = evaluate(gold_file, models, out, n_bootstrap=50, with_lfs=False)
+    result = evaluate(gold_file, models, n_bootstrap=50, with_lfs=False)
+    write_reports(result, out)
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics == json.loads(json.dumps(result.metrics))
     good, silent = (metrics["models"][m] for m in models)
@@ -70,15 +72,15 @@ def test_metrics_json_schema_and_values(gold_file, models, tmp_path):
 
 def test_report_files(gold_file, models, tmp_path):
     out = tmp_path / "report"
-    evaluate(gold_file, models, out, n_bootstrap=20, with_lfs=False)
+    write_reports(evaluate(gold_file, models, n_bootstrap=20, with_lfs=False), out)
     names = {p.name for p in out.iterdir()}
     assert {"metrics.json", "report.md", "report.html", "reliability.png"} <= names
     assert sum(n.startswith("pr_curves_") for n in names) == 2
     for png in out.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 3 and "src='http" not in html
-    encoded = html.split("data:image/png;base64,", 1)[1].split("'", 1)[0]
+    assert html.count("data:image/png;base64,") == 3 and 'src="http' not in html
+    encoded = html.split("data:image/png;base64,", 1)[1].split('"', 1)[0]
     assert base64.b64decode(encoded)[:4] == b"\x89PNG"
     assert "| model | macro F1" in (out / "report.md").read_text()
 
@@ -103,6 +105,62 @@ def test_malformed_line_is_named(tmp_path, models):
     assert not (tmp_path / "o").exists()
 
 
+def test_out_never_replaces_a_folder_eval_did_not_write(gold_file, models, tmp_path):
+    precious = tmp_path / "gold"
+    precious.mkdir()
+    (precious / "train.jsonl").write_text("keep me\n")
+    runner = CliRunner()
+    args = ["eval", "--data", str(gold_file), "--model", models[0], "--bootstrap", "0", "--no-lfs"]
+    result = runner.invoke(main, args + ["--out", str(precious)])
+    assert result.exit_code == 1 and "not written by framewatch eval" in result.output and "--overwrite" in result.output
+    assert (precious / "train.jsonl").read_text() == "keep me\n"
+    # a previous report is replaced whole: nothing stale survives
+    report = tmp_path / "report"
+    assert runner.invoke(main, args + ["--out", str(report)]).exit_code == 0
+    (report / "stale.txt").write_text("from an older run")
+    assert runner.invoke(main, args + ["--out", str(report)]).exit_code == 0
+    assert not (report / "stale.txt").exists() and (report / "metrics.json").is_file()
+    assert runner.invoke(main, args + ["--out", str(precious), "--overwrite"]).exit_code == 0
+    assert not (precious / "train.jsonl").exists()
+
+
+def test_report_directory_gets_the_umask_permissions(gold_file, models, tmp_path):
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        write_reports(evaluate(gold_file, models, n_bootstrap=0, with_lfs=False), tmp_path / "report")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "report").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "report" / "metrics.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_hostile_text_is_escaped_in_the_html_report(models, tmp_path):
+    from html.parser import HTMLParser
+
+    hostile = '<script>alert(1)</script> " </mark> <img src=x onerror=alert(2)>'
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps({"id": f"{hostile}{i}", "doc_id": f"d{i}", "text": f"{hostile} said {i}.",
+                                        "labels": ["anonymous_source"] if i % 2 else []}) + "\n" for i in range(6)))
+    write_reports(evaluate(path, models[:1], n_bootstrap=0, with_lfs=False), tmp_path / "report")
+    page = (tmp_path / "report" / "report.html").read_text()
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.handlers = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.handlers += [name for name, _ in attrs if name.startswith("on")]
+
+    parser = Tags()
+    parser.feed(page)
+    assert "script" not in parser.tags and parser.handlers == [] and parser.tags.count("img") == 2  # the two plots
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
@@ -110,7 +168,7 @@ def chromium() -> str | None:
 @pytest.mark.skipif(chromium() is None, reason="headless Chromium is not installed (apt-get install chromium)")
 def test_report_html_renders_with_plots_in_headless_chromium(gold_file, models, tmp_path):
     out = tmp_path / "report"
-    evaluate(gold_file, models, out, n_bootstrap=20, with_lfs=False)
+    write_reports(evaluate(gold_file, models, n_bootstrap=20, with_lfs=False), out)
     shot = tmp_path / "shot.png"
     subprocess.run(
         [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -5,10 +5,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-import framewatch.training.labelling_functions as lf_module
 from framewatch.data.taxonomy import LABELS, load_taxonomy
 from framewatch.training.labelling import Example, apply_lfs, weak_labels
-from framewatch.training.labelling_functions import LABELLING_FUNCTIONS, required_literals
+from framewatch.training.labelling_functions import LABELLING_FUNCTIONS, common
 
 
 def weak(text: str, context: str = "") -> set[str]:
@@ -178,18 +177,10 @@ def test_lfs_are_grouped_in_taxonomy_order_and_take_their_cues_as_resources():
     assert all(lf.resources for lf in LABELLING_FUNCTIONS)
 
 
-def test_required_literals_are_necessary_substrings():
-    parse = lf_module._sre_parse.parse
-    assert required_literals(parse(r"\bkill(?:ed|ing)\b", re.I)) == {"kill"}
-    assert required_literals(parse(r"(?:denied|rejected) (?:the )?claims?", re.I)) == {"claim"}
-    assert required_literals(parse(r"\w+ (?:said|told)", 0)) == {"said", "told"}
-    assert required_literals(parse(r"(?:said|\d+)", 0)) is None
-
-
-def test_gated_search_agrees_with_plain_search():
-    patterns = [value for value in vars(lf_module).values() if isinstance(value, re.Pattern)]
-    texts = [t for texts in (*POSITIVES.values(), *NEAR_MISSES.values()) for t in texts]
-    texts += [example.text for example in load_taxonomy().worked_examples]
-    for text in texts:
-        for pattern in patterns:
-            assert lf_module._found(pattern, text) == (pattern.search(text) is not None), (pattern.pattern[:60], text)
+def test_memoised_search_follows_re_ignorecase_on_unusual_case_folding():
+    # "kılled" (dotless i) matches "killed" under re.IGNORECASE but not after str.casefold(): a substring gate
+    # built on casefold made the LFs miss it
+    text = "The army said 20 militants were kılled in the clashes."
+    assert common.TOLL.search(text) is not None
+    assert common.found(common.TOLL, text)
+    assert "unverified_casualty_claim" in weak(text)

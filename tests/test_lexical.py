@@ -149,17 +149,10 @@ def test_save_load_round_trip(model, tmp_path):
     assert json.loads((tmp_path / "config.json").read_text())["params"]["n_char_features"] == 2 ** 12
 
 
-def test_models_saved_with_a_char_vocabulary_are_refused(model, tmp_path):
-    model.save_pretrained(tmp_path)
-    vocab = tmp_path / "vocab.json"
-    vocab.write_text(json.dumps({**json.loads(vocab.read_text()), "char": ["ab"]}))
-    with pytest.raises(ModelFormatError, match="retrain"):
-        FramingClassifier.from_pretrained(tmp_path)
-
-
-def test_bucket_count_is_checked():
+def test_bucket_count_is_checked_by_fit():
+    model = LexicalClassifier(n_char_features=0)  # parameters are stored as given, checked when fitting
     with pytest.raises(ValueError, match="n_char_features"):
-        LexicalClassifier(n_char_features=0)
+        model.fit(["a text", "another"], np.zeros((2, 8)))
 
 
 # Pinned: a saved model's weights are only valid for the hash they were trained with.

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from framewatch.data.taxonomy import LABELS
-from framewatch.eval.lf_analysis import LFAnalysis, format_table
+from framewatch.eval.lf_analysis import format_table, label_summary, lf_summary
 from framewatch.training.labelling import ABSTAIN, LabellingFunction
 
 LFS = [
@@ -30,7 +30,7 @@ def _gold() -> np.ndarray:
 
 
 def test_lf_summary_coverage_overlap_conflict():
-    rows = {row["name"]: row for row in LFAnalysis(MATRIX, LFS).lf_summary()}
+    rows = {row["name"]: row for row in lf_summary(MATRIX, LFS)}
     emo_a, emo_b, disc_a = rows["emo_a"], rows["emo_b"], rows["disc_a"]
     assert emo_a["polarity"] == [1] and emo_b["polarity"] == [0, 1]
     assert emo_a["coverage"] == 0.5 and emo_b["coverage"] == 0.75 and disc_a["coverage"] == 0.25
@@ -42,7 +42,7 @@ def test_lf_summary_coverage_overlap_conflict():
 
 
 def test_lf_summary_accuracy_against_gold():
-    rows = {row["name"]: row for row in LFAnalysis(MATRIX, LFS).lf_summary(gold=_gold())}
+    rows = {row["name"]: row for row in lf_summary(MATRIX, LFS, gold=_gold())}
     assert (rows["emo_a"]["correct"], rows["emo_a"]["incorrect"], rows["emo_a"]["accuracy"]) == (1, 1, 0.5)
     assert (rows["emo_b"]["correct"], rows["emo_b"]["incorrect"]) == (2, 1)
     assert rows["emo_b"]["accuracy"] == pytest.approx(2 / 3)
@@ -51,13 +51,13 @@ def test_lf_summary_accuracy_against_gold():
 
 def test_accuracy_is_nan_for_silent_lf():
     silent = np.full((2, 3), -1, dtype=np.int8)
-    rows = LFAnalysis(silent, LFS).lf_summary(gold=np.zeros((2, len(LABELS)), dtype=np.int8))
+    rows = lf_summary(silent, LFS, gold=np.zeros((2, len(LABELS)), dtype=np.int8))
     assert all(math.isnan(row["accuracy"]) for row in rows)
     assert rows[0]["polarity"] == []
 
 
 def test_label_summary():
-    rows = {row["label"]: row for row in LFAnalysis(MATRIX, LFS).label_summary()}
+    rows = {row["label"]: row for row in label_summary(MATRIX, LFS)}
     emo = rows["emotional_appeal"]
     assert emo["lfs"] == 2 and emo["coverage"] == 0.75
     assert emo["positive_rate"] == 0.25  # passage 0 (2:0); passage 1 is a 1:1 tie
@@ -69,9 +69,9 @@ def test_label_summary():
 
 def test_shape_checks():
     with pytest.raises(ValueError, match="3 columns"):
-        LFAnalysis(np.zeros((2, 2), dtype=np.int8), LFS)
+        lf_summary(np.zeros((2, 2), dtype=np.int8), LFS)
     with pytest.raises(ValueError, match="gold of shape"):
-        LFAnalysis(MATRIX, LFS).lf_summary(gold=np.zeros((4, 2)))
+        lf_summary(MATRIX, LFS, gold=np.zeros((4, 2)))
 
 
 def test_format_table_aligns_columns():

@@ -66,7 +66,7 @@ def test_unfitted_model_and_bad_directories(tmp_path):
         LexicalClassifier().predict_proba(["x"])
     with pytest.raises(ModelFormatError, match="no config.json"):
         load(tmp_path)
-    (tmp_path / "config.json").write_text('{"model_type": "nope", "labels": [], "thresholds": []}')
+    (tmp_path / "config.json").write_text('{"model_type": "nope", "labels": [], "thresholds": [], "files": {}}')
     with pytest.raises(ModelFormatError, match="unknown model_type"):
         load(tmp_path)
     with pytest.raises(ModelFormatError, match="no model"):
@@ -74,7 +74,7 @@ def test_unfitted_model_and_bad_directories(tmp_path):
 
 
 def test_type_errors_name_the_position(tiny_lexical):
-    with pytest.raises(TypeError, match="text #1"):
+    with pytest.raises(TypeError, match="input #1 is int"):
         tiny_lexical.predict_proba(["fine", 3])
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from framewatch.cli import main
 from framewatch.data.taxonomy import LABELS
 from framewatch.feeds import InputError
-from framewatch.report import COLOURS, render_document, write_report
+from framewatch.report import COLOURS, read_scored, render_document, write_report
 
 FEEDS = Path(__file__).with_name("fixtures") / "feeds"
 CHROMIUM = next((p for p in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
@@ -68,7 +68,7 @@ def test_evidence_is_highlighted_in_place_and_escaped():
     markup = render_document(row, 1)
     assert "Intro &lt;b&gt;bold&lt;/b&gt;." in markup and "<h2>doc&lt;1&gt;</h2>" in markup
     highlighted = re.search(r'<mark class="ev c2" title="official_denial 0.93">(.*?)<span', markup).group(1)
-    assert highlighted == "Officials declined to comment on &quot;the report&quot;."
+    assert highlighted == "Officials declined to comment on &#34;the report&#34;."
     assert 'class="offsets">[0:3]' in markup  # misaligned evidence is listed apart, not guessed into place
     assert "href=\"javascript" not in markup
     assert 'style="width:93.0%"' not in markup and 'style="width:10.0%"' in markup
@@ -95,16 +95,22 @@ def test_without_text_the_evidence_sentences_are_listed(tmp_path):
     assert "score with --with-text" in markup and "A source said" in markup
 
 
-def test_bad_report_inputs_name_file_and_line(tmp_path):
+def test_bad_report_lines_are_skipped_and_counted_like_score_does(tmp_path):
     passages = tmp_path / "passages.jsonl"
     passages.write_text(json.dumps({"id": "a", "sentence": 0, "scores": {}}) + "\n")
+    summary = write_report(passages, tmp_path / "p.html")
+    assert (summary.documents, summary.problems) == (0, 1) and "passages.jsonl:1: a passage row" in summary.first_problem
     broken = tmp_path / "broken.jsonl"
-    broken.write_text('{"id": "a", "scores": {}}\n{"id": \n')
-    with pytest.raises(InputError, match="passages.jsonl:1: a passage row"):
-        write_report(passages, tmp_path / "r.html")
+    broken.write_text('{"id": "a", "scores": {}}\n{"id": \n{"id": "b", "scores": {"x": "high"}}\n[1, 2]\n'
+                      '{"id": "c", "scores": {"anonymous_source": 0.7}, "labels": ["anonymous_source"]}\n')
     result = CliRunner().invoke(main, ["report", str(broken), "-o", str(tmp_path / "r.html")])
-    assert result.exit_code == 1 and f"{broken}:2: malformed JSON" in result.output
-    assert not (tmp_path / "r.html").exists()
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 documents" in result.output and "skipped 3 malformed lines" in result.output
+    assert f"{broken}:2: malformed JSON (Expecting value, column 8)" in result.output  # no "at at column"
+    page = (tmp_path / "r.html").read_text()
+    assert "3 malformed lines of the input skipped" in page and page.count('<article class="doc"') == 2
+    with pytest.raises(InputError, match="malformed JSON"):
+        list(read_scored(broken))  # the library raises unless told what to do with a bad line
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium); "

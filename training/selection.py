@@ -370,7 +370,7 @@ def select(passages: Sequence[Passage], strategy: str, n: int, *, seed: int = 0,
         rows = np.sort(np.random.default_rng(seed).choice(len(passages), pool, replace=False))
     chosen = [passages[i] for i in rows]
     if scores is None:
-        proba = model.predict_proba([p.text for p in chosen], [p.context for p in chosen])
+        proba = model.predict_proba([(p.context, p.text) for p in chosen])
     else:
         proba = scores[rows]
     return pick_by_model(chosen, proba, np.asarray(model.thresholds_), n, strategy, model_name, labels)

@@ -25,6 +25,27 @@ mkdir -p "$out/parts"
 cue() { python -c "import json,sys; print(json.load(open('data/cue_searches.json'))[sys.argv[1]])" "$1"; }
 new=(--source wcep --source whitehouse --source state_ --source wikinews --source unsc)
 partisan=(--source kremlin_press --source zelenskyy_press --source zelensky_speeches --source euvsdisinfo)
+if [ "${ROUND:-1}" = 3 ]; then
+  # ROUND=3: pass A of rounds 1-2 still had fewer than 60 collapse narratives; the remaining loose collapse
+  # candidates of the held-out documents, and random sentences to keep the random slice at half the set (v01, …)
+  mkdir -p "$out/parts3"
+  texts=(--exclude-texts data/gold/train.jsonl --exclude-texts data/gold/dev.jsonl --exclude-texts data/gold/test.jsonl)
+  seed=400
+  for item in wcep=40 whitehouse_briefings=20 state_hrr=20 state_press=10 whitehouse_press=10 euvsdisinfo=20 \
+              zelenskyy_press=20 zelensky_speeches=20 kremlin_press=10 unsc=10; do
+    source=${item%=*}; n=${item#*=}; seed=$((seed + 1))
+    framewatch annotate export --only-docs data/modern_test/documents.txt "${texts[@]}" --source "$source" \
+      --strategy random -n "$n" --seed "$seed" \
+      --exclude-ids <(cat "$out"/parts*/*.jsonl 2>/dev/null) -o "$out/parts3/random-$source.jsonl"
+  done
+  framewatch annotate export --only-docs data/modern_test/documents.txt \
+    --only-docs data/modern_test/documents_enriched.txt "${texts[@]}" --strategy cue_search \
+    --query "$(cue collapse_narrative)" --query-name collapse_narrative --max-per-doc 3 -n 200 --seed 499 \
+    --exclude-ids <(cat "$out"/parts*/*.jsonl) -o "$out/parts3/cue-collapse_narrative-all.jsonl"
+  framewatch annotate split $(ls "$out"/parts3/*.jsonl | grep -v "\.sampling\.jsonl$") --size 250 --seed 9 \
+    -o "$out/batches" --prefix v
+  exit 0
+fi
 if [ "${ROUND:-1}" = 2 ]; then
   mkdir -p "$out/parts2"
   texts=(--exclude-texts data/gold/train.jsonl --exclude-texts data/gold/dev.jsonl --exclude-texts data/gold/test.jsonl)

@@ -12,7 +12,25 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+
+class OutputExistsError(FileExistsError):
+    """An output path holds something this command did not write; the message says how to proceed."""
+
+
+def check_replaceable(path: Path, is_output: Callable[[Path], bool], overwrite: bool, command: str) -> None:
+    """Refuse to replace ``path`` unless it is absent, empty, a previous output of ``command`` (``is_output``) or
+    ``overwrite`` is set; a file where a directory belongs is always refused."""
+    path = Path(path)
+    if not path.exists() or overwrite and path.is_dir():
+        return
+    if not path.is_dir():
+        raise OutputExistsError(f"{path} is a file, not a directory: choose another output directory")
+    if is_output(path) or not any(path.iterdir()):
+        return
+    raise OutputExistsError(f"{path} is not empty and was not written by {command}: refusing to replace it "
+                            "(pass --overwrite to replace it anyway, or choose another directory)")
 
 
 def _umask() -> int:
@@ -69,9 +87,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 def atomic_directory(path: str | Path) -> Iterator[Path]:
     """A fresh temporary directory beside ``path`` that takes its place only if the block completes.
 
-    What was at ``path`` is moved aside, the new directory renamed in, and the old one deleted, so ``path`` holds
-    either the old content or the whole new content, never a mixture (a stale file cannot survive into the new
-    directory). The directory gets the permissions of a plain ``mkdir`` under the current umask.
+    What was at ``path`` is moved aside, the new directory renamed in, and the old one deleted: ``path`` holds the
+    old content or the whole new content (for a moment between two renames, nothing), never a mixture, so a stale
+    file cannot survive into the new directory. The directory gets the permissions of a plain ``mkdir`` under the
+    current umask (not ``mkdtemp``'s 0700).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
