@@ -1,15 +1,14 @@
 """Throughput benchmark: passages/s and peak RSS of framewatch models against Hugging Face's pipeline.
 
-Run from the repository root (after README's install; the baseline needs transformers, in the ``test`` and
-``bench`` extras):
+Run from the repository root (after ``pip install -e ".[bench]"``):
 
     python bench/throughput.py [--passages 2000] [--threads 2] [--repeats 3]
 
 Each measurement runs in a fresh subprocess, so peak RSS belongs to that model alone. The baseline is
-``transformers.pipeline("text-classification")`` on the same encoder weights and head (a
-``BertForSequenceClassification`` loaded from the shipped default's fine-tuned encoder directory; it pools with the
-[CLS] pooler instead of the mean, which costs the same), in float32 as the pipeline runs it, measured in the same run
-on the same passages. Also measured: cold start (import, load, score one text) of the default model.
+``transformers.pipeline("text-classification")`` on the same encoder weights and head (an
+``AutoModelForSequenceClassification`` loaded from the shipped default's fine-tuned encoder directory; it pools with
+its [CLS] head instead of the mean, which costs the same), in float32 as the pipeline runs it, measured in the same
+run on the same passages. Also measured: cold start (import, load, score one text) of the default model.
 """
 from __future__ import annotations
 
@@ -77,9 +76,10 @@ def sample_passages(n: int) -> list[str]:
 
 
 def hf_baseline_dir(out: Path) -> Path:
-    """A ``BertForSequenceClassification`` with the default model's encoder weights and head, for the pipeline."""
+    """An ``AutoModelForSequenceClassification`` with the default model's encoder weights and head, for the
+    pipeline (it pools with its own [CLS] head instead of the mean, which costs the same)."""
     import torch
-    from transformers import AutoTokenizer, BertForSequenceClassification
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging
 
     logging.set_verbosity_error()
@@ -94,14 +94,16 @@ def hf_baseline_dir(out: Path) -> Path:
     if not encoders:
         raise SystemExit("the default model has no transformer; nothing to compare with the HF pipeline")
     model = encoders[0]
-    classifier = BertForSequenceClassification.from_pretrained(
-        str(model.encoder_dir_), num_labels=len(model.labels), problem_type="multi_label_classification",
+    classifier = AutoModelForSequenceClassification.from_pretrained(
+        str(model.encoder_source_), num_labels=len(model.labels), problem_type="multi_label_classification",
         dtype=torch.float32, local_files_only=True)
+    if not isinstance(getattr(classifier, "classifier", None), torch.nn.Linear):
+        raise SystemExit(f"{type(classifier).__name__}'s head is not one linear layer: no like-for-like baseline")
     with torch.no_grad():
         classifier.classifier.weight.copy_(torch.from_numpy(model.head_weight_))
         classifier.classifier.bias.copy_(torch.from_numpy(model.head_bias_))
     classifier.save_pretrained(out)
-    AutoTokenizer.from_pretrained(str(model.encoder_dir_), local_files_only=True).save_pretrained(out)
+    AutoTokenizer.from_pretrained(str(model.encoder_source_), local_files_only=True).save_pretrained(out)
     return out
 
 

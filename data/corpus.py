@@ -282,14 +282,14 @@ def load_sources(root: str | Path) -> list[Document]:
 
 def write_documents(documents: Iterable[Document], path: str | Path) -> Path:
     """Write documents as gzip JSONL with a fixed timestamp (so rebuilds are byte-identical), atomically."""
+    from framewatch.io.atomic import atomic_path
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    with atomic_path(path) as tmp, tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                                          mtime=0) as gz:
         with io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as out:
             for doc in documents:
                 out.write(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True) + "\n")
-    tmp.replace(path)
     return path
 
 

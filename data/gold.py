@@ -100,10 +100,9 @@ def read_gold(path: str | Path, ignore_unknown: bool = False) -> list[GoldPassag
 
 def write_gold(records: Iterable[GoldPassage], path: str | Path) -> None:
     """Write records as JSONL, atomically."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(record.to_json() + "\n" for record in records), encoding="utf-8")
-    tmp.replace(path)
+    from framewatch.io.atomic import atomic_write_text
+
+    atomic_write_text(path, "".join(record.to_json() + "\n" for record in records))
 
 
 def label_matrix(records: Sequence[GoldPassage]) -> np.ndarray:

@@ -8,7 +8,8 @@ True
 """
 from framewatch.data.taxonomy import LABELS, load_taxonomy
 from framewatch.model import DocumentScore, Evidence, FramingClassifier, LexicalClassifier, available_models, load
-from framewatch.scoring import InputError, batch_scorer, score_iter
+from framewatch.io.records import InputError
+from framewatch.scoring import batch_scorer, score_iter
 
 __version__ = "0.1.0"
 

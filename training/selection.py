@@ -311,7 +311,8 @@ def feed_passages(inputs: Sequence[str], read_options=None, source_field: str | 
     """Sentence passages of the documents of any input ``framewatch score`` reads (a record's id is its
     ``doc_id``; ``source_field`` names the field holding its outlet, else the file name is used)."""
     from framewatch.data.corpus import Document, iter_passages
-    from framewatch.feeds import Problem, ReadOptions, read_inputs
+    from framewatch.io.readers import read_inputs
+    from framewatch.io.records import Problem, ReadOptions
 
     options = read_options or ReadOptions(keep_fields=(source_field,) if source_field else None)
     documents = []

@@ -4,7 +4,11 @@
 #   ROUND=r0: random sentences of random documents (quotas per source) and cue searches per label
 #   ROUND=r1: the most uncertain and most confident passages of a lexical model trained on gold train and the
 #             silver labelled so far (MODEL=runs/r1-lexical: 35 batches of r0, calibrated on their calibration split)
-#   ROUND=r2: the same with a model retrained on gold train + the silver labelled so far (MODEL=DIR)
+#   ROUND=r2: after r0 and r1 (19,589 passages) five labels had fewer than 1,000 positives (official_denial 849,
+#             emotional_appeal 947, verification_gap 697, social_media_sourcing 387, collapse_narrative 186): a
+#             frozen-MiniLM model trained on gold train + silver so far (MODEL=runs/r2-frozen) picks its most
+#             confident passages for those labels, and more cue searches for them (collapse and verification-gap
+#             candidates are nearly exhausted: all that remain are taken)
 # Never drawn: documents held out for the modern test (both lists), gold dev/test documents, gold train passages,
 # passages whose text is in the modern test, text that is not news (szeged_wiki, re3d). The only pre-2009 text is
 # muc34 (1989-91), searched for collapse narratives alone, which modern text barely has.
@@ -43,7 +47,19 @@ r0)
     framewatch annotate export $(common) "${scope[@]}" --strategy cue_search --query "$(cue "$search")" \
       --query-name "$search" --max-per-doc 3 -n "$n" --seed "$seed" -o "$out/r0/cue-$search-$where.jsonl"
   done ;;
-r1|r2)
+r2)
+  framewatch annotate export $(common) "${modern[@]}" --strategy model_confident --model "$MODEL" --pool 60000 \
+    --labels official_denial,emotional_appeal,verification_gap,social_media_sourcing,collapse_narrative \
+    -n 600 --seed 1201 -o "$out/r2/confident.jsonl"
+  for item in "social_media_sourcing_strict modern 1500" "official_denial modern 400" \
+              "emotional_appeal partisan 400" "verification_gap modern 400" "collapse_narrative_partisan partisan 400" \
+              "collapse_narrative_partisan muc 400" "collapse_narrative_strict modern 200"; do
+    read -r search where n <<<"$item"; seed=$((seed + 1))
+    case $where in partisan) scope=("${partisan[@]}");; muc) scope=(--source muc34);; *) scope=("${modern[@]}");; esac
+    framewatch annotate export $(common) "${scope[@]}" --strategy cue_search --query "$(cue "$search")" \
+      --query-name "$search" --max-per-doc 3 -n "$n" --seed "$((seed + 200))" -o "$out/r2/cue-$search-$where.jsonl"
+  done ;;
+r1)
   model=${MODEL:-default}
   framewatch annotate export $(common) "${modern[@]}" --strategy model_uncertain --model "$model" --pool 150000 \
     -n "${UNCERTAIN:-2000}" --seed 1101 -o "$out/$round/uncertain.jsonl"

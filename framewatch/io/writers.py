@@ -1,0 +1,157 @@
+"""The output side of ``framewatch score``: output formats, and the conversion of staged JSONL rows into CSV or
+Parquet with a column per kept field and per label (kept fields typed from their values)."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator, Sequence
+
+from framewatch.io.records import InputError
+
+OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
+_DOCUMENT_KEYS = ("id", "scores", "labels", "evidence", "n_sentences", "text")
+_PASSAGE_KEYS = ("id", "sentence", "start", "end", "text", "scores", "labels")
+
+
+def _staged_rows(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+def _columns(path: Path, passages: bool, labels: Sequence[str]) -> tuple[list[str], dict[str, str], list[str]]:
+    """Kept-field names (first-seen order) with a type for Parquet, and the label names, from the staged rows."""
+    known = set(_PASSAGE_KEYS if passages else _DOCUMENT_KEYS)
+    kinds: dict[str, set[str]] = {}
+    found_labels: list[str] | None = None
+    for row in _staged_rows(path):
+        if found_labels is None:
+            found_labels = list(row["scores"])
+        for name, value in row.items():
+            if name not in known:
+                kind = kinds.setdefault(name, set())
+                if value is not None:
+                    kind.add("bool" if isinstance(value, bool) else "int" if isinstance(value, int) else
+                             "float" if isinstance(value, float) else "str" if isinstance(value, str) else "json")
+    types = {}
+    for name, kind in kinds.items():
+        types[name] = (kind.pop() if len(kind) == 1 else "float" if kind == {"int", "float"} else
+                       "str" if not kind else "json")
+    return list(kinds), types, found_labels or list(labels)
+
+
+def write_csv(staged: Path, out: IO[str], passages: bool, labels: Sequence[str], delimiter: str = ",") -> None:
+    """Staged JSONL rows as CSV: a column per kept field and per label score; ``labels`` joined by ``;``;
+    ``evidence`` as JSON."""
+    fields, _, labels = _columns(staged, passages, labels)
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    if passages:
+        head = ["id", *fields, "sentence", "start", "end", "text", *labels, "labels"]
+    else:
+        head = ["id", *fields, *labels, "labels", "evidence", "n_sentences"]
+    rows = _staged_rows(staged)
+    first = next(rows, None)
+    has_text = first is not None and not passages and "text" in first
+    writer.writerow(head + (["text"] if has_text else []))
+    if first is not None:
+        _write_csv_row(writer, first, fields, labels, passages, has_text)
+    for row in rows:
+        _write_csv_row(writer, row, fields, labels, passages, has_text)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _write_csv_row(writer: Any, row: dict[str, Any], fields: list[str], labels: Sequence[str], passages: bool,
+                   has_text: bool) -> None:
+    kept = [_cell(row.get(name)) for name in fields]
+    scores = [row["scores"].get(label, "") for label in labels]
+    if passages:
+        writer.writerow([row["id"], *kept, row["sentence"], row["start"], row["end"], row["text"], *scores,
+                         ";".join(row["labels"])])
+    else:
+        cells = [row["id"], *kept, *scores, ";".join(row["labels"]),
+                 json.dumps(row["evidence"], ensure_ascii=False), row["n_sentences"]]
+        writer.writerow(cells + ([row.get("text", "")] if has_text else []))
+
+
+def write_parquet(staged: Path, out: Path | IO[bytes], passages: bool, labels: Sequence[str],
+                  chunk_rows: int = 5000) -> None:
+    """Staged JSONL rows as Parquet, ``chunk_rows`` rows per row group: nested like the JSONL (``scores`` a
+    struct, ``labels`` a list, ``evidence`` a list of structs); kept fields typed from their values (mixed or
+    nested values as JSON strings)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fields, types, labels = _columns(staged, passages, labels)
+    first = next(_staged_rows(staged), {})
+    has_text = "text" in first
+    arrow = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "json": pa.string()}
+    scores = pa.struct([(label, pa.float64()) for label in labels])
+    kept = [(name, arrow[types[name]]) for name in fields]
+    if passages:
+        schema = pa.schema([("id", pa.string()), *kept, ("sentence", pa.int32()), ("start", pa.int64()),
+                            ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
+                            ("labels", pa.list_(pa.string()))])
+    else:
+        evidence = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
+                              ("labels", pa.list_(pa.string()))])
+        text = [("text", pa.string())] if has_text else []
+        schema = pa.schema([("id", pa.string()), *kept, ("scores", scores), ("labels", pa.list_(pa.string())),
+                            ("evidence", pa.list_(evidence)), ("n_sentences", pa.int32()), *text])
+    json_fields = [name for name in fields if types[name] == "json"]
+    float_fields = [name for name in fields if types[name] == "float"]
+
+    def prepared(row: dict[str, Any]) -> dict[str, Any]:
+        for name in json_fields:
+            value = row.get(name)
+            if value is not None and not isinstance(value, str):
+                row[name] = json.dumps(value, ensure_ascii=False)
+        for name in float_fields:
+            if row.get(name) is not None:
+                row[name] = float(row[name])
+        return row
+
+    with pq.ParquetWriter(out, schema) as writer:
+        chunk: list[dict[str, Any]] = []
+        for row in _staged_rows(staged):
+            chunk.append(prepared(row))
+            if len(chunk) >= chunk_rows:
+                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                chunk = []
+        if chunk:
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+
+
+def output_format(path: str | None, to: str | None = None) -> str:
+    """``to`` when given, else from the extension: ``.csv``/``.tsv`` CSV, ``.parquet``/``.pq`` Parquet, JSONL
+    otherwise (and for standard output)."""
+    if to:
+        if to not in OUTPUT_FORMATS:
+            raise InputError(f"unknown output format {to!r}; expected one of {', '.join(OUTPUT_FORMATS)}")
+        return to
+    suffix = Path(path).suffix.lower() if path not in (None, "-") else ""
+    return {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}.get(suffix, "jsonl")
+
+
+def converter(fmt: str, target: str | None, passages: bool,
+              labels: Sequence[str]) -> Callable[[Path, Path], None] | None:
+    """How ``StagedOutput.finish`` turns staged JSONL into ``fmt`` (``target`` tells TSV from CSV); None for
+    JSONL, which is renamed as it is."""
+    if fmt == "jsonl":
+        return None
+    if fmt == "parquet":
+        return lambda staged, tmp: write_parquet(staged, tmp, passages, labels)
+    delimiter = "\t" if target and Path(target).suffix.lower() == ".tsv" else ","
+
+    def to_csv(staged: Path, tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            write_csv(staged, out, passages, labels, delimiter)
+
+    return to_csv
