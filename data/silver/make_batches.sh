@@ -9,6 +9,9 @@
 #             frozen-MiniLM model trained on gold train + silver so far (MODEL=runs/r2-frozen) picks its most
 #             confident passages for those labels, and more cue searches for them (collapse and verification-gap
 #             candidates are nearly exhausted: all that remain are taken)
+#   ROUND=r3: after r2 (21,730 passages) the random slice was 38.6% (under the 40% wanted) and social-media sourcing
+#             had 558 positives: 2,400 more random sentences, the loose social-media search (the strict one was
+#             exhausted) and the r2 model's most confident social-media passages
 # Never drawn: documents held out for the modern test (both lists), gold dev/test documents, gold train passages,
 # passages whose text is in the modern test, text that is not news (szeged_wiki, re3d). The only pre-2009 text is
 # muc34 (1989-91), searched for collapse narratives alone, which modern text barely has.
@@ -59,6 +62,17 @@ r2)
     framewatch annotate export $(common) "${scope[@]}" --strategy cue_search --query "$(cue "$search")" \
       --query-name "$search" --max-per-doc 3 -n "$n" --seed "$((seed + 200))" -o "$out/r2/cue-$search-$where.jsonl"
   done ;;
+r3)
+  for item in wcep=800 state_hrr=300 whitehouse_press=250 state_press=250 whitehouse_briefings=250 kremlin_press=150 \
+              zelenskyy_press=150 zelensky_speeches=150 euvsdisinfo=100; do
+    source=${item%=*}; n=${item#*=}; seed=$((seed + 1))
+    framewatch annotate export $(common) --source "$source" --strategy random -n "$n" --seed "$((seed + 300))" \
+      -o "$out/r3/random-$source.jsonl"
+  done
+  framewatch annotate export $(common) "${modern[@]}" --strategy cue_search --query "$(cue social_media_sourcing)" \
+    --query-name social_media_sourcing --max-per-doc 3 -n 2400 --seed 1301 -o "$out/r3/cue-social_media_sourcing.jsonl"
+  framewatch annotate export $(common) "${modern[@]}" --strategy model_confident --model "$MODEL" --pool 60000 \
+    --labels social_media_sourcing -n 300 --seed 1302 -o "$out/r3/confident.jsonl" ;;
 r1)
   model=${MODEL:-default}
   framewatch annotate export $(common) "${modern[@]}" --strategy model_uncertain --model "$model" --pool 150000 \
