@@ -506,6 +506,34 @@ def report(scored: str, output: str, title: str, limit: int, sort: str, min_scor
     click.echo(f"wrote {result.path} ({result.shown} of {result.documents} documents){skipped}")
 
 
+@main.command()
+@click.argument("scored", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--by", default=None, help="Field to group by, e.g. source (default: one group, 'all').")
+@click.option("--freq", required=True, metavar="day|week|month",
+              help="Period length: day, ISO week (labelled by its Monday) or month (by its first day).")
+@click.option("--date-field", default=None, help="Field holding the date (default: published, else date).")
+@click.option("--min-documents", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Group-periods with fewer documents are marked sparse (hollow markers, no lines).")
+@click.option("--title", default="framewatch trends", show_default=True, help="Page heading.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False),
+              help="Directory for trends.csv, trends.png and trends.html (other files in it are left alone).")
+def trends(scored: tuple[str, ...], by: str | None, freq: str, date_field: str | None, min_documents: int,
+           title: str, out: str) -> None:
+    """Label shares and mean scores per group and period: trends.csv, trends.png and a self-contained trends.html.
+
+    SCORED are outputs of framewatch score: JSONL, CSV or Parquet files, or directories of part files (read in
+    sorted name order). Dates are ISO 8601 or RSS/email dates; rows without a usable date or group value, and
+    malformed lines, are counted and skipped (the first of each kind is named with its file and line).
+
+    Example: framewatch trends scored.jsonl --by source --freq week -o trends/
+    """
+    from framewatch.trends import aggregate, write_trends
+
+    result = aggregate(scored, by=by, freq=freq.strip().lower(), date_field=date_field, min_documents=min_documents)
+    files = write_trends(result, out, title=title)
+    click.echo(f"wrote {files.csv}, {files.png.name} and {files.html.name}: {result.describe()}")
+
+
 @main.command("eval")
 @click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Labelled JSONL: id, text, labels; optional context, doc_id, source.")
