@@ -1,0 +1,166 @@
+"""Scoring on a Ray cluster: the rows of local scoring, computed by actors that each load the model once.
+
+:func:`score_dataset` maps a ``ray.data.Dataset`` of documents through a pool of actors (``map_batches`` with a
+callable class, so the model loads once per actor, not once per batch). Batches stream from the readers through the
+actors to the writers; nothing is materialised. Each output row has the fields of ``framewatch score`` (``id``, the
+kept columns, ``scores``, ``labels``, ``evidence``, ``n_sentences``, optionally ``text``) and an ``error`` field:
+null for a scored document, the reason for a record that could not be scored (its ``id`` kept when it had one).
+:func:`write_scored` writes the scored rows and the errors with Ray's own writers, into ``OUT/`` and
+``OUT/errors/``, staged in ``OUT.partial/`` and renamed when complete.
+
+Differences from the local engine, by design of a distributed run: every record needs an id (there is no global
+line number to derive one from), a repeated id is not renamed, and an interrupted run is rerun rather than resumed.
+
+Ray is optional: ``pip install 'framewatch[ray]'``.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Sequence
+
+from framewatch.io.records import DEFAULT_MAX_CHARS
+
+RAY_OUTPUT_FORMATS = ("jsonl", "parquet")
+
+
+def _schema(labels: Sequence[str], keep: Sequence[str], passages: bool, include_text: bool) -> Any:
+    """The Arrow schema of every output batch (fixed, so batches with no evidence still match the others)."""
+    import pyarrow as pa
+
+    scores = pa.struct([(label, pa.float64()) for label in labels])
+    kept = [(name, pa.string()) for name in keep]
+    if passages:
+        body = [("sentence", pa.int32()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
+                ("scores", scores), ("labels", pa.list_(pa.string()))]
+    else:
+        evidence = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
+                              ("labels", pa.list_(pa.string()))])
+        body = [("scores", scores), ("labels", pa.list_(pa.string())), ("evidence", pa.list_(evidence)),
+                ("n_sentences", pa.int32()), *([("text", pa.string())] if include_text else [])]
+    return pa.schema([("id", pa.string()), *kept, *body, ("error", pa.string())])
+
+
+class DocumentScorer:
+    """The actor class: loads the model once, then scores a batch of rows into a table of output rows.
+
+    A row whose text is missing, not a string, empty or longer than ``max_chars``, or that has no id, becomes an
+    error row instead of stopping the batch.
+    """
+
+    def __init__(self, model: Any, text_column: str, id_column: str, keep: Sequence[str], options: Any,
+                 max_chars: int) -> None:
+        from framewatch.model import FramingClassifier, load
+
+        self.model = model if isinstance(model, FramingClassifier) else load(model)
+        self.text_column, self.id_column, self.keep = text_column, id_column, list(keep)
+        self.options, self.max_chars = options, max_chars
+        self.schema = _schema(options.label_names, self.keep, options.passages, options.include_text)
+
+    def __call__(self, batch: Any) -> Any:
+        import pyarrow as pa
+
+        from framewatch.scoring import score_batch
+
+        rows = batch.to_pylist() if hasattr(batch, "to_pylist") else batch.to_dict("records")
+        good, out = [], []
+        for row in rows:
+            record_id, text = row.get(self.id_column), row.get(self.text_column)
+            fields = {name: _cell(row.get(name)) for name in self.keep}
+            if record_id in (None, ""):
+                error = f"no {self.id_column!r}: the Ray engine needs an id in every record"
+            elif not isinstance(text, str) or not text.strip():
+                error = f"missing or empty string field {self.text_column!r}"
+            elif len(text) > self.max_chars:
+                error = f"text of {len(text)} characters is over max_chars {self.max_chars}"
+            else:
+                good.append((str(record_id), text, fields))
+                continue
+            out.append({"id": None if record_id in (None, "") else str(record_id), **fields, "error": error})
+        for _, _, scored in score_batch(self.model, good, self.options) if good else []:
+            out.extend({**row, "error": None} for row in scored)
+        return pa.Table.from_pylist(out, schema=self.schema)
+
+
+def _cell(value: Any) -> str | None:
+    """A kept column as text (JSON for structured values), as one Arrow string column can hold any of them."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def score_dataset(dataset: Any, model: Any = "default", text_column: str = "text", id_column: str | None = None, *,
+                  keep_columns: Sequence[str] = (), labels: Sequence[str] | None = None,
+                  min_score: float | None = None, passages: bool = False, include_text: bool = False,
+                  batch_size: int = 32, num_actors: int | tuple[int, int] | None = None,
+                  num_cpus_per_actor: float = 1, max_chars: int = DEFAULT_MAX_CHARS) -> Any:
+    """Score a ``ray.data.Dataset`` of documents; returns a (lazy) Dataset of output rows with an ``error`` field.
+
+    Parameters
+    ----------
+    dataset : rows with a text column and an id column.
+    model : a shipped model name or a model directory reachable from every node (or a loaded model, which Ray
+        then ships to each actor).
+    text_column, id_column : where the text and id are; ``id_column=None`` uses ``"id"``.
+    keep_columns : columns copied into each output row (as text).
+    labels, min_score, passages, include_text : as for ``framewatch score`` (:class:`~framewatch.scoring.OutputOptions`).
+    batch_size : documents per actor call.
+    num_actors : actors in the pool, or a (min, max) range Ray scales within; None lets Ray choose. Each actor holds
+        its CPUs for the whole run, so leave the cluster CPUs for the reading and writing tasks too (on a 2-CPU
+        node: one actor), or the run waits for a CPU that never frees.
+    num_cpus_per_actor : CPUs reserved per actor (its torch threads).
+
+    Examples
+    --------
+    >>> import ray, framewatch.ray                                                  # doctest: +SKIP
+    >>> docs = ray.data.read_json("news/*.jsonl")                                  # doctest: +SKIP
+    >>> scored = framewatch.ray.score_dataset(docs, id_column="url", num_actors=4)  # doctest: +SKIP
+    >>> scored.filter(lambda row: row["error"] is None).write_parquet("scored/")   # doctest: +SKIP
+    """
+    from framewatch.scoring import RESERVED_FIELDS, OutputOptions
+
+    options = OutputOptions(None if labels is None else tuple(labels), min_score, passages, include_text)
+    clash = sorted(RESERVED_FIELDS & set(keep_columns) | {"error"} & set(keep_columns))
+    if clash:
+        raise ValueError(f"keep column {clash[0]!r} is an output field; rename that column")
+    return dataset.map_batches(
+        DocumentScorer, batch_size=batch_size, batch_format="pyarrow", concurrency=num_actors,
+        num_cpus=num_cpus_per_actor,
+        fn_constructor_kwargs={"model": model, "text_column": text_column, "id_column": id_column or "id",
+                               "keep": list(keep_columns), "options": options, "max_chars": max_chars},
+    )
+
+
+def write_scored(scored: Any, out: str | Path, fmt: str = "jsonl") -> dict[str, Path]:
+    """Run ``scored`` once and write its rows to ``out/`` and its errors to ``out/errors/`` with Ray's writers.
+
+    The run is staged in ``out.partial/`` (scored once into Parquet, then split into rows and errors without
+    scoring again) and renamed to ``out`` only when complete, so ``out`` never holds half a run.
+    """
+    import ray
+    from ray.data.expressions import col
+
+    if fmt not in RAY_OUTPUT_FORMATS:
+        raise ValueError(f"Ray output format must be one of {RAY_OUTPUT_FORMATS}, found {fmt!r}")
+    out = Path(out)
+    partial = out.with_name(out.name + ".partial")
+    if out.exists() or partial.exists():
+        raise FileExistsError(f"{out if out.exists() else partial} exists: choose a new output directory")
+    staged = partial / "_staged"
+    scored.write_parquet(str(staged))
+    table = ray.data.read_parquet(str(staged))
+    write = (lambda ds, path: ds.write_json(path)) if fmt == "jsonl" else (lambda ds, path: ds.write_parquet(path))
+    write(table.filter(expr=col("error").is_null()).drop_columns(["error"]), str(partial / "rows"))
+    write(table.filter(expr=col("error").is_not_null()).select_columns(["id", "error"]), str(partial / "errors"))
+    (partial / "errors").mkdir(exist_ok=True)  # Ray writes no directory for an empty dataset
+    shutil.rmtree(staged)
+    rows = partial / "rows"
+    for part in rows.iterdir():
+        part.rename(partial / part.name)
+    rows.rmdir()
+    partial.rename(out)
+    return {"rows": out, "errors": out / "errors"}
+
+
+__all__ = ["DocumentScorer", "score_dataset", "write_scored"]
