@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import sentencex
 
 _LINE = re.compile(r"[^\n]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate (text decoded with ``surrogateescape``, or built by a program): no UTF-8 encoding exists."""
 _UPPER_SHARE = 0.8
 
 
@@ -37,14 +39,22 @@ def fold_case(text: str) -> str:
     return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
+def encodable(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, one character for one, so offsets stay valid: the
+    sentence splitter and tokenizers (Rust, UTF-8 only) cannot take surrogates."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def model_text(text: str) -> str:
-    """The form of a passage that models read: case-folded when it is shouting, else unchanged."""
+    """The form of a passage that models read: case-folded when it is shouting, else unchanged; never a lone
+    surrogate."""
+    text = encodable(text)
     return fold_case(text) if is_shouting(text) else text
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences with end-exclusive character offsets; whitespace-only pieces are dropped."""
-    basis = fold_case(text) if is_shouting(text) else text
+    basis = model_text(text)
     sentences: list[Sentence] = []
     for line in _LINE.finditer(basis):
         for bound in sentencex.get_sentence_boundaries("en", line.group()):

@@ -419,40 +419,55 @@ def _names(value: str | None) -> tuple[str, ...] | None:
 @click.option("--text-field", default="text", show_default=True, help="Field/column holding the text.")
 @click.option("--id-field", default=None, help="Field/column holding the id (required in every record when given; "
                                                "default: 'id' when present, else FILE:LINE).")
-@click.option("--title-field", default=None, help="Field/column holding a title, scored before the text.")
+@click.option("--title-field", default=None, help="Field/column holding a title, scored before the text (evidence "
+                                                  "in it carries \"field\": \"title\" and offsets into the title).")
 @click.option("--keep-fields", default=None, help="Comma-separated fields copied into each output record "
                                                   "(default: title,link,published for feeds and HTML pages).")
 @click.option("--labels", "label_names", default=None, help="Comma-separated labels to report (default: all).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
               help="Only documents (passages with --passages) scoring at least this on some reported label.")
 @click.option("--passages", is_flag=True, help="One record per sentence instead of per document.")
-@click.option("--with-text", is_flag=True, help="Add the scored text to each record (framewatch report uses it).")
+@click.option("--with-text", is_flag=True, help="Add the scored text (and the title, when one was read) to each record "
+                                              "(framewatch report uses them).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from OUTPUT.partial.")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
               help="Errors JSONL (default: OUTPUT.errors.jsonl; warnings on stderr when writing to stdout).")
 @click.option("--max-chars", type=click.IntRange(min=1), default=200_000, show_default=True,
               help="Longer records are reported as oversized and skipped.")
+@click.option("--encoding", default=None, metavar="NAME|auto",
+              help="Encoding of text files, CSV and JSONL: a codec name (cp1252, latin-1, utf-16…) or auto to guess "
+                   "it (charset-normalizer); default UTF-8, or what a byte order mark says.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first problem instead of logging it.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Scoring processes, each loading the model once.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
               help="Documents per model call and per committed write.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line (printed with -o).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: score on a Ray cluster (the ray extra); OUTPUT is then a directory of part files, with "
+                   "the errors in OUTPUT/errors/.")
+@click.option("--address", default=None, help="--engine ray: the cluster to join (default: start a local one).")
+@click.option("--num-actors", type=click.IntRange(min=1), default=None,
+              help="--engine ray: scoring actors, each loading the model once (default: Ray decides).")
 def score(inputs: tuple[str, ...], model_name: str, output: str | None, to: str | None, fmt: str,
           hf_dataset: str | None, split: str | None, text_field: str, id_field: str | None, title_field: str | None,
           keep_fields: str | None, label_names: str | None, min_score: float | None, passages: bool, with_text: bool,
-          resume: bool, errors_path: str | None, max_chars: int, fail_fast: bool, workers: int, batch_size: int,
-          quiet: bool) -> None:
+          resume: bool, errors_path: str | None, max_chars: int, encoding: str | None, fail_fast: bool, workers: int,
+          batch_size: int, quiet: bool, engine: str, address: str | None, num_actors: int | None) -> None:
     """Score documents: one record per document with per-label scores, labels and evidence sentences.
 
     INPUTS are files or folders (searched recursively) in any of these formats, or - for standard input:
     plain text (.txt), JSONL (.jsonl, field "text"), CSV/TSV, Parquet, RSS/Atom feeds (.rss, .atom, .xml) and
     HTML article pages (.html). A record that cannot be scored goes to the errors file with its file and line
     and the run goes on; the exit status is non-zero only with --fail-fast or when nothing could be scored.
+    SIGINT (Ctrl-C) or SIGTERM stops a run after flushing the batch in progress (exit status 130 or 143);
+    OUTPUT.partial keeps what was scored, and --resume goes on from there.
 
     Example: framewatch score news/ feeds/world.rss -o scored.jsonl --workers 2
 
     Example: framewatch score articles.csv --id-field url --keep-fields title,date -o scored.parquet --resume
+
+    Example: framewatch score archive/*.parquet --engine ray --address auto --id-field url -o scored/
     """
     from framewatch.io.records import ReadOptions
     from framewatch.scoring import OutputOptions, score_inputs
@@ -460,18 +475,38 @@ def score(inputs: tuple[str, ...], model_name: str, output: str | None, to: str 
     if hf_dataset and inputs:
         raise click.UsageError("give INPUTS or --hf-dataset, not both")
     read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field,
-                       keep_fields=_names(keep_fields), max_chars=max_chars)
+                       keep_fields=_names(keep_fields), max_chars=max_chars, encoding=encoding)
     options = OutputOptions(labels=_names(label_names), min_score=min_score, passages=passages,
                             include_text=with_text)
+    if engine == "ray":
+        if not output or output == "-" or resume or hf_dataset or workers > 1:
+            raise click.UsageError("--engine ray needs -o DIR and INPUTS, and takes no --resume, --hf-dataset or "
+                                   "--workers (Ray runs the actors: --num-actors)")
+        from framewatch.ray import score_files
+
+        written = score_files(inputs, output, model=model_name, read_options=read, output_options=options,
+                              to=to or "jsonl", batch_size=batch_size, num_actors=num_actors, address=address)
+        if not quiet:
+            click.echo(f"wrote {written['rows']} (errors in {written['errors']})", err=True)
+        return
     try:
         summary = score_inputs(inputs, output, fmt=fmt, hf_dataset=hf_dataset, split=split, model=model_name,
                                to=to, read_options=read, output_options=options, batch_size=batch_size,
                                workers=workers, resume=resume, errors=errors_path, fail_fast=fail_fast,
-                               progress=not quiet and sys.stderr.isatty())
-    except KeyboardInterrupt:
+                               progress=not quiet and sys.stderr.isatty(), handle_signals=True)
+    except KeyboardInterrupt as error:  # SIGINT or SIGTERM (framewatch.scoring.Interrupted), or Ctrl-C at startup
+        import signal
+
+        number = getattr(error, "signum", signal.SIGINT)
         partial = Path(f"{output}.partial")
-        kept = f"; {partial} holds what was scored: rerun with --resume to go on" if output and partial.exists() else ""
-        raise click.ClickException(f"interrupted{kept}") from None
+        if output not in (None, "-") and partial.exists():
+            kept = f"{partial} keeps what was scored: rerun with --resume to go on"
+        elif output not in (None, "-"):
+            kept = f"nothing was committed yet ({partial} not kept): rerun to start again"
+        else:
+            kept = "standard output cannot be resumed"
+        click.echo(f"framewatch score: interrupted by {signal.Signals(number).name}; {kept}", err=True)
+        sys.exit(128 + number)
     if output not in (None, "-") and not quiet:
         click.echo(f"{summary.describe()}; wrote {output}", err=True)
 

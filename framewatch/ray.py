@@ -32,13 +32,13 @@ def _schema(labels: Sequence[str], keep: Sequence[str], passages: bool, include_
     scores = pa.struct([(label, pa.float64()) for label in labels])
     kept = [(name, pa.string()) for name in keep]
     if passages:
-        body = [("sentence", pa.int32()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
-                ("scores", scores), ("labels", pa.list_(pa.string()))]
+        body = [("sentence", pa.int32()), ("field", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                ("text", pa.string()), ("scores", scores), ("labels", pa.list_(pa.string()))]
     else:
-        evidence = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
-                              ("labels", pa.list_(pa.string()))])
+        evidence = pa.struct([("field", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                              ("text", pa.string()), ("scores", scores), ("labels", pa.list_(pa.string()))])
         body = [("scores", scores), ("labels", pa.list_(pa.string())), ("evidence", pa.list_(evidence)),
-                ("n_sentences", pa.int32()), *([("text", pa.string())] if include_text else [])]
+                ("n_sentences", pa.int32()), *([("text", pa.string()), ("title", pa.string())] if include_text else [])]
     return pa.schema([("id", pa.string()), *kept, *body, ("error", pa.string())])
 
 
@@ -49,12 +49,13 @@ class DocumentScorer:
     error row instead of stopping the batch.
     """
 
-    def __init__(self, model: Any, text_column: str, id_column: str, keep: Sequence[str], options: Any,
-                 max_chars: int) -> None:
+    def __init__(self, model: Any, text_column: str, id_column: str, title_column: str | None, keep: Sequence[str],
+                 options: Any, max_chars: int) -> None:
         from framewatch.model import FramingClassifier, load
 
         self.model = model if isinstance(model, FramingClassifier) else load(model)
-        self.text_column, self.id_column, self.keep = text_column, id_column, list(keep)
+        self.text_column, self.id_column, self.title_column = text_column, id_column, title_column
+        self.keep = list(keep)
         self.options, self.max_chars = options, max_chars
         self.schema = _schema(options.label_names, self.keep, options.passages, options.include_text)
 
@@ -75,7 +76,8 @@ class DocumentScorer:
             elif len(text) > self.max_chars:
                 error = f"text of {len(text)} characters is over max_chars {self.max_chars}"
             else:
-                good.append((str(record_id), text, fields))
+                title = row.get(self.title_column) if self.title_column else None
+                good.append((str(record_id), text, fields, title if isinstance(title, str) and title.strip() else None))
                 continue
             out.append({"id": None if record_id in (None, "") else str(record_id), **fields, "error": error})
         for _, _, scored in score_batch(self.model, good, self.options) if good else []:
@@ -91,7 +93,7 @@ def _cell(value: Any) -> str | None:
 
 
 def score_dataset(dataset: Any, model: Any = "default", text_column: str = "text", id_column: str | None = None, *,
-                  keep_columns: Sequence[str] = (), labels: Sequence[str] | None = None,
+                  title_column: str | None = None, keep_columns: Sequence[str] = (), labels: Sequence[str] | None = None,
                   min_score: float | None = None, passages: bool = False, include_text: bool = False,
                   batch_size: int = 32, num_actors: int | tuple[int, int] | None = None,
                   num_cpus_per_actor: float = 1, max_chars: int = DEFAULT_MAX_CHARS) -> Any:
@@ -103,6 +105,7 @@ def score_dataset(dataset: Any, model: Any = "default", text_column: str = "text
     model : a shipped model name or a model directory reachable from every node (or a loaded model, which Ray
         then ships to each actor).
     text_column, id_column : where the text and id are; ``id_column=None`` uses ``"id"``.
+    title_column : a title scored before the text (its evidence carries ``"field": "title"``), as ``--title-field``.
     keep_columns : columns copied into each output row (as text).
     labels, min_score, passages, include_text : as for ``framewatch score`` (:class:`~framewatch.scoring.OutputOptions`).
     batch_size : documents per actor call.
@@ -128,7 +131,8 @@ def score_dataset(dataset: Any, model: Any = "default", text_column: str = "text
         DocumentScorer, batch_size=batch_size, batch_format="pyarrow", concurrency=num_actors,
         num_cpus=num_cpus_per_actor,
         fn_constructor_kwargs={"model": model, "text_column": text_column, "id_column": id_column or "id",
-                               "keep": list(keep_columns), "options": options, "max_chars": max_chars},
+                               "title_column": title_column, "keep": list(keep_columns), "options": options,
+                               "max_chars": max_chars},
     )
 
 
@@ -163,4 +167,41 @@ def write_scored(scored: Any, out: str | Path, fmt: str = "jsonl") -> dict[str, 
     return {"rows": out, "errors": out / "errors"}
 
 
-__all__ = ["DocumentScorer", "score_dataset", "write_scored"]
+def read_inputs(paths: Sequence[str]) -> Any:
+    """A Ray Dataset of the rows of JSONL, Parquet or CSV files (by extension), read by Ray's own readers."""
+    import ray
+
+    kinds = {".jsonl": ray.data.read_json, ".json": ray.data.read_json, ".parquet": ray.data.read_parquet,
+             ".pq": ray.data.read_parquet, ".csv": ray.data.read_csv}
+    suffixes = {Path(path).suffix.lower() for path in paths}
+    if len(suffixes) != 1 or not suffixes <= set(kinds):
+        raise ValueError(f"the Ray engine reads JSONL, Parquet or CSV files of one kind; found {sorted(suffixes)} "
+                         "(score other formats with the local engine)")
+    return kinds[suffixes.pop()]([str(path) for path in paths])
+
+
+def score_files(paths: Sequence[str], out: str | Path, *, model: Any = "default", read_options: Any = None,
+                output_options: Any = None, to: str = "jsonl", batch_size: int = 32, num_actors: int | None = None,
+                address: str | None = None) -> dict[str, Path]:
+    """What ``framewatch score --engine ray`` runs: join (or start) a cluster, read ``paths`` with Ray's readers,
+    score them with :func:`score_dataset` and write rows and errors with :func:`write_scored`."""
+    import ray
+
+    from framewatch.io.records import ReadOptions
+    from framewatch.scoring import OutputOptions
+
+    read = read_options or ReadOptions()
+    options = output_options or OutputOptions()
+    if not paths:
+        raise ValueError("--engine ray needs input files")
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    scored = score_dataset(read_inputs(paths), model=model, text_column=read.text_field, id_column=read.id_field,
+                           title_column=read.title_field, keep_columns=read.keep_fields or (),
+                           labels=options.labels, min_score=options.min_score, passages=options.passages,
+                           include_text=options.include_text, batch_size=batch_size, num_actors=num_actors,
+                           max_chars=read.max_chars)
+    return write_scored(scored, out, to)
+
+
+__all__ = ["DocumentScorer", "read_inputs", "score_dataset", "score_files", "write_scored"]

@@ -7,7 +7,8 @@ scripts or external resources, so it can be mailed or archived as one file.
 
 The input is the JSONL that ``framewatch score`` writes; with ``--with-text`` the evidence is highlighted inside
 the document text (long texts are cut to windows around the evidence), without it the evidence sentences are
-listed. Evidence whose offsets do not match the text is listed apart, never guessed into place.
+listed. Evidence found in the title (``"field": "title"``) is highlighted inside the shown title. Evidence whose
+offsets do not match its text is listed apart, never guessed into place.
 
 The markup comes from a Jinja2 template (``templates/report.html.j2``) with autoescaping on, so no text, title,
 id or link of the input can inject markup or script; Python only decides what is shown.
@@ -184,14 +185,26 @@ def document_view(row: dict[str, Any], number: int) -> dict[str, Any]:
                else ("text", str(row["link"]))] if row.get("link") else []
     details += [("text", str(row[key])) for key in ("published", "source") if row.get(key)]
     evidence = row.get("evidence") if isinstance(row.get("evidence"), list) else []
-    text = row.get("text")
-    if isinstance(text, str):
-        good, unplaced = _aligned(text, evidence)
-        segments = _segments(text, good)
+    in_title = [e for e in evidence if isinstance(e, dict) and e.get("field") == "title"]
+    in_text = [e for e in evidence if isinstance(e, dict) and e.get("field") != "title"]
+    text, title = row.get("text"), row.get("title")
+    unplaced: list[dict[str, Any]] = []
+    if isinstance(title, str) and title:
+        good, bad = _aligned(title, in_title)
+        title_segments = _segments(title, good)
+        unplaced += bad
     else:
-        segments, unplaced = None, [_item(e) for e in evidence if isinstance(e, dict)]
+        title_segments = None
+        unplaced += [_item(e) for e in in_title]
+    if isinstance(text, str):
+        good, bad = _aligned(text, in_text)
+        segments = _segments(text, good)
+        unplaced += bad
+    else:
+        segments = None
+        unplaced += [_item(e) for e in in_text]
     return {
-        "number": number, "id": str(row["id"]), "title": str(row["title"]) if row.get("title") else "",
+        "number": number, "id": str(row["id"]), "title": str(title) if title else "", "title_segments": title_segments,
         "details": details, "labels": labels, "n_sentences": row.get("n_sentences"), "n_evidence": len(evidence),
         "bars": [(label, max(0.0, min(1.0, float(score))), label in labels) for label, score in scores.items()],
         "segments": segments, "unplaced": unplaced,

@@ -13,12 +13,24 @@ goes to the errors file and the run goes on.
 
 Ids are kept as given; a repeated id within one run is renamed ``<id>#2``, ``<id>#3``… in input order, so every
 output row has a unique id and a resumed run renames the same records the same way.
+
+A record's title is scored before its text (the title's sentences, then the text's; document scores are the
+maximum over all of them), but offsets never point into a joined string: evidence (and passages) of the text index
+the text, and those of the title carry ``"field": "title"`` and index the title.
+
+Faults: every committed batch is fsynced, so a SIGKILL loses nothing committed and ``--resume`` repeats nothing;
+SIGINT and SIGTERM (with ``handle_signals``) stop after flushing the batch in progress; a write that fails (a full
+disk) cuts ``.partial`` back to its committed prefix and stops with one error; a second run on an output that a
+run is writing is refused.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import tempfile
 import time
 from collections import deque
@@ -30,7 +42,8 @@ import numpy as np
 
 from framewatch.data.taxonomy import LABELS
 from framewatch.io.readers import hf_dataset_rows, input_size, read_hf_dataset, read_inputs
-from framewatch.io.records import InputError, Item, Problem, ReadOptions, Record, record_from_mapping
+from framewatch.io.records import (InputError, Item, Problem, ReadOptions, Record, has_surrogates,
+                                   record_from_mapping)
 from framewatch.io.state import ErrorLog, IdSet, StagedOutput, UniqueIds
 from framewatch.io.writers import converter, output_format, write_csv, write_parquet
 
@@ -41,12 +54,61 @@ MAX_BATCH_CHARS = 2_000_000
 """A batch closes early at this many characters, so a batch of long documents stays small."""
 
 __all__ = [
-    "NothingScoredError", "OutputOptions", "ScoreSummary", "batch_scorer", "score_batch", "score_inputs", "score_iter",
+    "Interrupted", "NothingScoredError", "OutputOptions", "ScoreSummary", "batch_scorer", "score_batch", "score_inputs",
+    "score_iter",
 ]
 
 
 class NothingScoredError(InputError):
     """No document of the input could be scored; the message gives the first problem."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by SIGINT or SIGTERM (``signum``) after flushing the batch in progress; what was committed
+    stays in ``<output>.partial`` for ``--resume``. A KeyboardInterrupt, so code that handles Ctrl-C handles it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Signals:
+    """SIGINT and SIGTERM during a run: raised as :class:`Interrupted` at once while the run reads or waits, but
+    held while a batch is scored and committed (``hold`` … ``release``), so the batch in progress is flushed
+    whole first. Installed only when asked (the CLI) and only from the main thread; ``restore`` puts the previous
+    handlers back."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and threading.current_thread() is threading.main_thread()
+        self.depth = 0
+        self.pending: int | None = None
+        self.previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        if self.enabled:
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self.previous[number] = signal.signal(number, self._handler)
+
+    def restore(self) -> None:
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+        self.previous = {}
+        self.depth = 0
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.depth:
+            self.pending = self.pending or signum
+            return
+        raise Interrupted(signum)
+
+    def hold(self) -> None:
+        self.depth += 1
+
+    def release(self) -> None:
+        self.depth = max(0, self.depth - 1)
+        if not self.depth and self.pending and self.previous:
+            signum, self.pending = self.pending, None
+            raise Interrupted(signum)
 
 
 @dataclass(frozen=True)
@@ -97,19 +159,52 @@ def _round(value: float) -> float:
     return round(float(value), 4)
 
 
-def score_batch(model: Any, records: Sequence[tuple[str, str, dict[str, Any]]],
-                options: OutputOptions = OutputOptions()) -> list[tuple[str, int, list[dict[str, Any]]]]:
-    """Score ``(id, text, fields)`` triples in one model call: ``(id, n_sentences, rows)`` for each.
+Document = tuple  # (id, text, fields) or (id, text, fields, title)
+"""What :func:`score_batch` scores: an id, the body text, the passed-through fields and optionally a title."""
 
-    ``rows`` is one document row, or one row per sentence with ``options.passages``; it is empty when
+
+def _parts(document: Sequence[Any]) -> tuple[str, str, dict[str, Any], str | None]:
+    record_id, text, fields = document[:3]
+    return record_id, text, fields, (document[3] if len(document) > 3 else None)
+
+
+def _joined(text: str, title: str | None) -> tuple[str, int]:
+    """What the model reads, and where the body starts in it: the title, a blank line, the body.
+
+    Sentences never cross a line break, so the title's sentences come first, then the body's, each scored with
+    the sentence before it as context (the title's last one for the body's first); offsets under ``shift`` index
+    the title and the rest, less ``shift``, the body."""
+    if not title:
+        return text, 0
+    return f"{title}\n\n{text}", len(title) + 2
+
+
+def _where(start: int, end: int, shift: int) -> tuple[dict[str, Any], int, int]:
+    """``({"field": "title"}, start, end)`` for a sentence of the title, ``({}, start, end)`` with offsets into the
+    body for one of the body."""
+    if shift and start < shift:
+        return {"field": "title"}, start, end
+    return {}, start - shift, end - shift
+
+
+def score_batch(model: Any, records: Sequence[Document],
+                options: OutputOptions = OutputOptions()) -> list[tuple[str, int, list[dict[str, Any]]]]:
+    """Score ``(id, text, fields)`` or ``(id, text, fields, title)`` documents in one model call:
+    ``(id, n_sentences, rows)`` for each.
+
+    A title's sentences are scored before the text's (document scores are the maximum over all of them); evidence
+    offsets index the text, and evidence found in the title carries ``"field": "title"`` and offsets into the
+    title. ``rows`` is one document row, or one row per sentence with ``options.passages``; it is empty when
     ``options.min_score`` filters the document (or every sentence) out.
     """
-    texts = [text for _, text, _ in records]
+    documents = [_parts(document) for document in records]
+    joined = [_joined(text, title) for _, text, _, title in documents]
+    texts = [text for text, _ in joined]
     names = options.label_names
     if options.passages:
-        return _score_passages(model, records, texts, options)
+        return _score_passages(model, documents, joined, options)
     results = []
-    for (record_id, text, fields), doc in zip(records, model.score_documents(texts)):
+    for (record_id, text, fields, title), (_, shift), doc in zip(documents, joined, model.score_documents(texts)):
         scores = {label: doc.scores[label] for label in names}
         if options.min_score is not None and max(scores.values()) < options.min_score:
             results.append((record_id, doc.n_sentences, []))
@@ -118,28 +213,34 @@ def score_batch(model: Any, records: Sequence[tuple[str, str, dict[str, Any]]],
         for item in doc.evidence:
             labels = [label for label in item.labels if label in scores]
             if labels:
-                evidence.append({"start": item.start, "end": item.end, "text": item.text,
+                where, start, end = _where(item.start, item.end, shift)
+                evidence.append({**where, "start": start, "end": end, "text": item.text,
                                  "scores": {label: item.scores[label] for label in names}, "labels": labels})
         row = {"id": record_id, **fields, "scores": scores, "labels": [l for l in doc.labels if l in scores],
                "evidence": evidence, "n_sentences": doc.n_sentences}
         if options.include_text:
             row["text"] = text
+            if title is not None:
+                row["title"] = title
         results.append((record_id, doc.n_sentences, [row]))
     return results
 
 
-def _score_passages(model: Any, records: Sequence[tuple[str, str, dict[str, Any]]], texts: list[str],
+def _score_passages(model: Any, documents: list[tuple[str, str, dict[str, Any], str | None]],
+                    joined: list[tuple[str, int]],
                     options: OutputOptions) -> list[tuple[str, int, list[dict[str, Any]]]]:
     columns = [list(model.labels).index(label) for label in options.label_names]
     thresholds = np.asarray(model.thresholds_)[columns]
     results = []
-    for (record_id, _, fields), (doc, probabilities) in zip(records, model.score_sentences(texts)):
+    scored = model.score_sentences([text for text, _ in joined])
+    for (record_id, _, fields, _), (_, shift), (doc, probabilities) in zip(documents, joined, scored):
         rows = []
         for index, (sentence, row) in enumerate(zip(doc, probabilities)):
             values = row[columns]
             if options.min_score is not None and values.max() < options.min_score:
                 continue
-            rows.append({"id": record_id, **fields, "sentence": index, "start": sentence.start, "end": sentence.end,
+            where, start, end = _where(sentence.start, sentence.end, shift)
+            rows.append({"id": record_id, **fields, "sentence": index, **where, "start": start, "end": end,
                          "text": sentence.text,
                          "scores": {label: _round(p) for label, p in zip(options.label_names, values)},
                          "labels": [label for label, p, t in zip(options.label_names, values, thresholds) if p >= t]})
@@ -152,11 +253,11 @@ def _batches(records: Iterable[Record], batch_size: int) -> Iterator[list[Record
     batch: list[Record] = []
     chars = 0
     for record in records:
-        if batch and chars + len(record.text) > MAX_BATCH_CHARS:
+        if batch and chars + record.chars > MAX_BATCH_CHARS:
             yield batch
             batch, chars = [], 0
         batch.append(record)
-        chars += len(record.text)
+        chars += record.chars
         if len(batch) >= batch_size:
             yield batch
             batch, chars = [], 0
@@ -170,6 +271,9 @@ _WORKER_MODEL: Any = None
 def _init_worker(model: Any, threads: int) -> None:
     """Load the model once per worker process, with its share of the CPU threads."""
     global _WORKER_MODEL
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the main process decides
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, str(threads))
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -178,19 +282,28 @@ def _init_worker(model: Any, threads: int) -> None:
         sys.modules["torch"].set_num_threads(threads)
 
 
-def _score_in_worker(payload: list[tuple[str, str, dict[str, Any]]],
+def _payload(batch: list[Record]) -> list[Document]:
+    return [(r.id, r.text, r.fields, r.title) for r in batch]
+
+
+def _score_in_worker(payload: list[Document],
                      options: OutputOptions) -> list[tuple[str, int, list[dict[str, Any]]]]:
     return score_batch(_WORKER_MODEL, payload, options)
 
 
-def _scored_batches(batches: Iterable[list[Record]], model: Any, options: OutputOptions,
-                    workers: int = 1) -> Iterator[tuple[list[Record], list[tuple[str, int, list[dict[str, Any]]]]]]:
+def _scored_batches(batches: Iterable[list[Record]], model: Any, options: OutputOptions, workers: int = 1,
+                    signals: _Signals | None = None
+                    ) -> Iterator[tuple[list[Record], list[tuple[str, int, list[dict[str, Any]]]]]]:
     """``(batch, results)`` in input order; with ``workers > 1`` batches are scored by that many processes
-    (spawned, each loading the model once), with at most two batches per worker in flight."""
+    (spawned, each loading the model once), with at most two batches per worker in flight. With ``signals``, each
+    batch is held from the start of its scoring (one worker) or from its result (several) until the consumer
+    releases it."""
+    hold = signals.hold if signals is not None else (lambda: None)
     if workers <= 1:
         loaded = _load_model(model)
         for batch in batches:
-            yield batch, score_batch(loaded, [(r.id, r.text, r.fields) for r in batch], options)
+            hold()
+            yield batch, score_batch(loaded, _payload(batch), options)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -201,39 +314,44 @@ def _scored_batches(batches: Iterable[list[Record]], model: Any, options: Output
     pending: deque = deque()
     try:
         for batch in batches:
-            pending.append((batch, pool.submit(_score_in_worker, [(r.id, r.text, r.fields) for r in batch], options)))
+            pending.append((batch, pool.submit(_score_in_worker, _payload(batch), options)))
             if len(pending) >= 2 * workers:
                 done, future = pending.popleft()
-                yield done, future.result()
+                results = future.result()
+                hold()
+                yield done, results
         while pending:
             done, future = pending.popleft()
-            yield done, future.result()
+            results = future.result()
+            hold()
+            yield done, results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def score_iter(records: Iterable[str | dict[str, Any] | Record], model: Any = None, *,
                batch_size: int = DEFAULT_BATCH_SIZE, text_field: str = "text", id_field: str = "id",
-               keep_fields: Sequence[str] = (), labels: Sequence[str] | None = None,
+               title_field: str | None = None, keep_fields: Sequence[str] = (), labels: Sequence[str] | None = None,
                min_score: float | None = None, passages: bool = False, include_text: bool = False,
                workers: int = 1, on_error: Callable[[Problem], None] | None = None) -> Iterator[dict[str, Any]]:
     """Score documents lazily, a batch at a time: one result dict per document, in input order.
 
     Parameters
     ----------
-    records : texts, dicts (``text_field``, optional ``id_field``, ``keep_fields`` copied through) or
-        :class:`framewatch.io.records.Record`. A record without an id gets its 0-based position.
+    records : texts, dicts (``text_field``, optional ``id_field`` and ``title_field``, ``keep_fields`` copied
+        through) or :class:`framewatch.io.records.Record`. A record without an id gets its 0-based position.
     model : a loaded model, a shipped model name or a model directory; None for the default.
     batch_size : documents per model call, default=32.
     labels, min_score, passages, include_text : see :class:`OutputOptions`.
     workers : processes scoring in parallel (each loads the model once), default=1.
     on_error : called with a :class:`~framewatch.io.records.Problem` for a record that cannot be scored (no text,
-        not a string); None raises :class:`InputError` instead.
+        not a string, not a text, dict or Record at all); None raises :class:`InputError` instead.
 
     Yields
     ------
     dict : ``id``, the kept fields, ``scores`` (per label), ``labels`` (over threshold), ``evidence`` (sentences
-        with ``start``/``end`` offsets into the text, ``scores`` and ``labels``) and ``n_sentences``.
+        with ``start``/``end`` offsets into the text, or into the title for those with ``"field": "title"``,
+        ``scores`` and ``labels``) and ``n_sentences``.
 
     Examples
     --------
@@ -243,15 +361,28 @@ def score_iter(records: Iterable[str | dict[str, Any] | Record], model: Any = No
     ['0', 'b']
     """
     options = OutputOptions(None if labels is None else tuple(labels), min_score, passages, include_text)
-    read = ReadOptions(text_field=text_field, id_field=None, keep_fields=tuple(keep_fields), max_chars=sys.maxsize)
+    read = ReadOptions(text_field=text_field, id_field=None, title_field=title_field, keep_fields=tuple(keep_fields),
+                       max_chars=sys.maxsize)
 
     def prepared() -> Iterator[Record]:
         for position, item in enumerate(records):
             if isinstance(item, str):
                 item = {text_field: item}
             if isinstance(item, dict):
-                obj = item if item.get(id_field) not in (None, "") else {**item, id_field: str(position)}
+                value = item.get(id_field)
+                obj = item if not (value is None or isinstance(value, str) and not value) else \
+                    {**item, id_field: str(position)}
                 item = record_from_mapping({**obj, "id": obj[id_field]}, "<records>", position, read, 0)
+            elif isinstance(item, Record):
+                if not isinstance(item.id, str) or not isinstance(item.text, str) or \
+                        not isinstance(item.title, (str, type(None))):
+                    item = Problem(item.source, item.line, "a Record needs a str id, text and title", None)
+                elif has_surrogates(item.text) or item.title is not None and has_surrogates(item.title):
+                    item = Problem(item.source, item.line, "text holds lone surrogates (undecodable bytes), not "
+                                                           "text", item.id)
+            elif not isinstance(item, Problem):
+                item = Problem("<records>", position, f"record is {type(item).__name__}, expected a text, a dict or "
+                                                      f"a Record")
             if isinstance(item, Problem):
                 if on_error is None:
                     raise InputError(f"record {position}: {item.error}")
@@ -352,7 +483,7 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
                  output_options: OutputOptions | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
                  workers: int = 1, resume: bool = False, errors: str | None = None, fail_fast: bool = False,
                  progress: bool = False, stdin: IO[bytes] | None = None, stdout: IO[str] | None = None,
-                 stderr: IO[str] | None = None) -> ScoreSummary:
+                 stderr: IO[str] | None = None, handle_signals: bool = False) -> ScoreSummary:
     """Score files, folders, feeds, standard input (``-``) or a saved dataset into JSONL, CSV or Parquet.
 
     Parameters
@@ -370,17 +501,26 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
     errors : errors JSONL path; None means ``<output>.errors.jsonl`` (warnings on ``stderr`` for stdout output).
     fail_fast : raise :class:`InputError` at the first problem instead of logging it and going on.
     progress : show a progress bar (bytes or rows, with rate and ETA) on ``stderr``.
+    handle_signals : stop on SIGINT or SIGTERM after flushing the batch in progress, raising :class:`Interrupted`
+        (``<output>.partial`` keeps what was committed); only from the main thread. The CLI sets it.
 
     Raises
     ------
-    InputError : a bad option, an existing ``.partial`` without ``resume``, the first problem with ``fail_fast``.
+    InputError : a bad option, an existing ``.partial`` without ``resume``, another run writing the same output,
+        the first problem with ``fail_fast``.
     NothingScoredError : nothing at all could be scored (the errors file is still written).
+    OutputWriteError : the output could not be written (a full disk); ``.partial`` keeps its committed prefix.
+    Interrupted : with ``handle_signals``, a SIGINT or SIGTERM.
     """
     read_options = read_options or ReadOptions()
     options = output_options or OutputOptions()
-    clash = sorted(RESERVED_FIELDS & set(read_options.keep_fields or ()))
+    kept = set(read_options.keep_fields or ())
+    clash = sorted(RESERVED_FIELDS & kept | ({"field"} & kept if options.passages else set()))
     if clash:
         raise InputError(f"--keep-fields {clash[0]!r} is an output key; rename that field")
+    if (options.include_text and "title" in kept and read_options.title_field not in (None, "title")):
+        raise InputError(f"--keep-fields 'title' would clash with the scored title that --with-text writes (from "
+                         f"--title-field {read_options.title_field!r}); drop one")
     if batch_size < 1 or workers < 1:
         raise InputError("--batch-size and --workers must be at least 1")
     to_stdout = output in (None, "-")
@@ -413,9 +553,15 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
         staged = StagedOutput(Path(scratch.name) / f"out.{out_format}", passages=options.passages)
     committed = staged.open() if staged is not None else IdSet()
     rows_before = staged.rows if staged is not None else 0
-    log.open()
+    try:
+        log.open()
+    except BaseException:
+        if staged is not None:
+            staged.close()
+        raise
     unique = UniqueIds()
     bar = _progress(total, unit, progress)
+    signals = _Signals(handle_signals)
 
     def records() -> Iterator[Record]:
         for item in items:
@@ -431,39 +577,62 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
                 continue
             yield item
 
+    def write(results: list[tuple[str, int, list[dict[str, Any]]]]) -> None:
+        lines = []
+        for record_id, n_sentences, rows in results:
+            summary.documents += 1
+            summary.passages += n_sentences
+            summary.filtered += not rows
+            lines.extend(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        log.commit()
+        if staged is not None:
+            staged.commit(lines)
+        else:
+            stdout.write("".join(lines))
+            stdout.flush()
+        summary.rows += len(lines)
+        elapsed = time.perf_counter() - started
+        bar.set_postfix_str(f"{summary.documents} docs, {summary.documents / elapsed:.1f} docs/s", refresh=False)
+
     completed = False
+    signals.install()
     try:
-        for batch, results in _scored_batches(_batches(records(), batch_size), model, options, workers):
-            lines = []
-            for record_id, n_sentences, rows in results:
-                summary.documents += 1
-                summary.passages += n_sentences
-                summary.filtered += not rows
-                lines.extend(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-            log.commit()
-            if staged is not None:
-                staged.commit(lines)
-            else:
-                stdout.write("".join(lines))
-                stdout.flush()
-            summary.rows += len(lines)
-            elapsed = time.perf_counter() - started
-            bar.set_postfix_str(f"{summary.documents} docs, {summary.documents / elapsed:.1f} docs/s", refresh=False)
+        for _, results in _scored_batches(_batches(records(), batch_size), model, options, workers, signals):
+            write(results)
+            signals.release()  # a SIGINT or SIGTERM that came while this batch was scored and written stops here
         completed = True
     finally:
         bar.close()
         if not completed:  # leave what was committed for --resume; a run with nothing committed leaves nothing
+            signals.restore()
             if scratch is not None or staged is None:
                 if scratch is not None:
                     staged.discard()
                     scratch.cleanup()
-                log.finish()  # standard output cannot be resumed: keep the problems found so far
+                with contextlib.suppress(OSError):
+                    log.finish()  # standard output cannot be resumed: keep the problems found so far
             elif staged.close():
-                log.commit()
+                with contextlib.suppress(OSError):  # a full disk: the log keeps its committed prefix
+                    log.commit()
                 log.close()
             else:
                 log.discard()
 
+    # the run is complete: a signal now waits until the output is in place (then the run ends as it would have)
+    signals.hold()
+    try:
+        _finish(summary, staged, scratch, log, unique, errors_path, rows_before, to_stdout, out_format, output,
+                options, stdout)
+    finally:
+        signals.restore()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _finish(summary: ScoreSummary, staged: StagedOutput | None, scratch: tempfile.TemporaryDirectory | None,
+            log: ErrorLog, unique: UniqueIds, errors_path: Path | None, rows_before: int, to_stdout: bool,
+            out_format: str, output: str | None, options: OutputOptions, stdout: IO[str]) -> None:
+    """Move a completed run's output into place (or convert it onto standard output) and its problems beside it."""
     summary.renamed = unique.renamed
     summary.problems, summary.first_problem = log.count, log.first
     summary.errors = str(errors_path) if errors_path is not None and log.count else None
@@ -490,5 +659,3 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
             write_parquet(staged.partial, buffer, options.passages, options.label_names)
             buffer.flush()
         scratch.cleanup()
-    summary.seconds = time.perf_counter() - started
-    return summary

@@ -26,11 +26,12 @@ def read(path, fmt="auto", **options):
 # ---------------------------------------------------------------------------------------------- formats
 
 
-def test_rss_entries_have_guid_ids_stripped_html_and_title_first():
+def test_rss_entries_have_guid_ids_stripped_html_and_a_separate_title():
     records, problems = read(FEEDS / "world.rss")
     assert [r.id for r in records] == ["fw-world-20240305-001", "fw-world-20240305-002", "fw-world-20240305-003"]
     first = records[0]
-    assert first.text.startswith("Ministry says dozens of fighters killed in overnight strikes\n\nThe defence ministry")
+    assert first.title == "Ministry says dozens of fighters killed in overnight strikes"
+    assert first.text.startswith("The defence ministry")  # the body alone: evidence offsets index it
     assert "40 militants" in first.text and "<" not in first.text
     assert first.fields == {"title": "Ministry says dozens of fighters killed in overnight strikes",
                             "link": "https://frontline-wire.example/world/2024/03/05/overnight-strikes",
@@ -57,7 +58,8 @@ def test_html_article_main_text_without_boilerplate():
     assert not problems and len(records) == 1
     record = records[0]
     assert record.id == "article.html"
-    assert record.text.startswith("Strike on fuel depot: what we know")
+    assert record.text.startswith("Strike on fuel depot: what we know")  # the page's text opens with its headline,
+    assert record.title is None and record.fields["title"] == "Strike on fuel depot: what we know"  # not scored twice
     assert "condition of anonymity" in record.text and "Firefighters" in record.text
     for boilerplate in ("cookies", "All rights reserved", "Privacy", "dataLayer", "Ceasefire talks stall"):
         assert boilerplate not in record.text
@@ -70,9 +72,9 @@ def test_csv_with_named_fields_multiline_cells_and_line_numbers():
                              keep_fields=("section",))
     assert [r.id.rsplit("/", 1)[1] for r in records] == ["bridge", "market", "losses"]
     assert [r.line for r in records] == [2, 5, 6]
-    assert records[0].text.startswith("Bridge hit in second strike\n\nOfficials said")
+    assert records[0].title == "Bridge hit in second strike" and records[0].text.startswith("Officials said")
     assert "\n\nA spokesman" in records[0].text  # the quoted cell's blank line survives
-    assert records[1].text.startswith('Market reopens, traders "cautiously hopeful"')
+    assert records[1].title == 'Market reopens, traders "cautiously hopeful"'
     assert records[0].fields == {"section": "world"}
     assert [(p.line, p.id) for p in problems] == [(7, "https://example-news.test/2024/02/12/blank")]
     assert "missing or empty column 'body'" in problems[0].error
@@ -90,7 +92,8 @@ def test_tsv_and_jsonl_ids_and_kept_fields():
                                                              ("tsv-003", "wire")]
     records, _ = read(FEEDS / "articles.jsonl", title_field="title", keep_fields=("lang", "missing"))
     assert [r.id for r in records] == ["jl-001", "jl-002", "jl-003"]
-    assert records[0].text.startswith("Drone attack claims\n\n") and records[2].text.startswith("Farmers")
+    assert records[0].title == "Drone attack claims" and not records[0].text.startswith("Drone attack claims")
+    assert records[2].text.startswith("Farmers")
     assert records[0].fields == {"lang": "en", "missing": None}
 
 
@@ -247,7 +250,7 @@ def test_bad_feed_parquet_and_missing_file(tmp_path):
     (tmp_path / "broken.rss").write_text('<rss version="2.0"><channel>\n<item><title>Officials declined to comment'
                                          '</title></item>\n<item><title>two</channel></rss>')
     records, problems = read(tmp_path / "broken.rss")  # feedparser recovers entries; the breakage is reported
-    assert [r.text for r in records] == ["Officials declined to comment"]
+    assert [(r.title, r.text) for r in records] == [("Officials declined to comment", "")]  # a title and no body
     assert problems[0].error == "malformed XML (mismatched tag); 2 entries recovered"
     assert problems[1].error == "entry 2: missing or empty title and text"
 
@@ -255,3 +258,126 @@ def test_bad_feed_parquet_and_missing_file(tmp_path):
 def test_read_inputs_chains_files_and_stdin():
     items = list(read_inputs([str(FEEDS / "articles.tsv"), "-"], stdin=io.BytesIO(b'{"id": "s", "text": "Hi."}\n')))
     assert [i.id for i in items] == ["tsv-001", "tsv-002", "tsv-003", "s"]
+
+
+# ---------------------------------------------------------------------------------------------- hostile documents
+
+LAUGHS = '<!DOCTYPE {root} [\n<!ENTITY lol "lol">\n' + "".join(
+    f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 10}">\n' for i in range(1, 10)) + "]>\n"
+QUADRATIC = '<!DOCTYPE rss [\n<!ENTITY a "' + "A" * 100_000 + '">\n]>\n'
+
+
+def hostile_documents(folder: Path, target: str) -> dict[str, str]:
+    """Feeds and pages that try to read ``target`` (a local file or URL) through external entities, or to blow up
+    by entity expansion."""
+    system = f'<!ENTITY xxe SYSTEM "{target}">'
+    parameter = f'<!ENTITY % remote SYSTEM "{target}">\n%remote;'
+    documents = {
+        "xxe.rss": f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n{system}\n{parameter}\n]>\n<rss version="2.0"><channel>'
+                   "<title>&xxe;</title><item><guid>x1</guid><title>Officials declined &xxe; to comment</title>"
+                   "<description>The ministry said &xxe; 40 militants were killed.</description></item>"
+                   "</channel></rss>",
+        "xxe.atom": f'<?xml version="1.0"?>\n<!DOCTYPE feed [{system}]>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+                    "<title>t</title><entry><id>x2</id><title>&xxe;</title><content type=\"html\">Officials said "
+                    "&amp;xxe; and &xxe; nothing.</content></entry></feed>",
+        "xxe.html": f"<!DOCTYPE html [{system}]>\n<html><head><title>Strike &xxe;</title></head><body><article>"
+                    "<h1>Strike</h1><p>Officials declined to comment on &xxe; the reports of the strike near the "
+                    "river crossing on Sunday evening.</p><p>A second paragraph gives enough words for the page "
+                    "to count as an article with a main text.</p></article></body></html>",
+        "laughs.rss": LAUGHS.format(root="rss") + '<rss version="2.0"><channel><title>t</title><item><guid>l1</guid>'
+                      "<title>Laughs &lol9;</title><description>Officials said &lol9; nothing.</description></item>"
+                      "</channel></rss>",
+        "laughs.html": LAUGHS.format(root="html") + "<html><head><title>&lol9;</title></head><body><article><p>"
+                       "Officials declined to comment on &lol9; the reports of the strike near the river.</p><p>More "
+                       "words so that the page has a main text worth extracting here.</p></article></body></html>",
+        "quadratic.rss": QUADRATIC + '<rss version="2.0"><channel><title>t</title><item><guid>q1</guid><title>Q'
+                         "</title><description>" + "&a;" * 50_000 + "</description></item></channel></rss>",
+    }
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return documents
+
+
+def test_external_entities_read_no_file(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-7f3a9c")
+    hostile_documents(tmp_path, secret.as_uri())
+    (tmp_path / "path.rss").write_text(str(tmp_path / "xxe.rss"))  # feedparser would open bytes naming a file
+    outputs = []
+    for name in ("xxe.rss", "xxe.atom", "xxe.html", "path.rss"):
+        records, problems = read(tmp_path / name)
+        outputs.append(repr(records) + repr(problems))
+        assert records or name == "path.rss"
+        assert not any("x1" == r.id for r in records) or name == "xxe.rss"
+    assert "TOPSECRET" not in "".join(outputs)
+    records, problems = read(tmp_path / "path.rss")
+    assert not records  # its content is a path, not a feed: that file is not read in its place
+    from click.testing import CliRunner
+
+    from framewatch.cli import main
+
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["score", "-q", "-m", "lexical", "--with-text", "-o", str(out),
+                                       *(str(tmp_path / n) for n in ("xxe.rss", "xxe.atom", "xxe.html", "path.rss"))])
+    assert result.exit_code == 0, result.output
+    written = out.read_text() + (tmp_path / "out.jsonl.errors.jsonl").read_text() + result.output
+    assert "TOPSECRET" not in written and "x1" in written
+
+
+def test_external_entities_make_no_network_request(tmp_path):
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.setblocking(False)
+    try:
+        hostile_documents(tmp_path, f"http://127.0.0.1:{server.getsockname()[1]}/secret.dtd")
+        for name in ("xxe.rss", "xxe.atom", "xxe.html"):
+            read(tmp_path / name)
+        with pytest.raises(BlockingIOError):
+            server.accept()  # nobody connected
+    finally:
+        server.close()
+
+
+def test_entity_expansion_is_bounded_in_time_and_memory(tmp_path):
+    """Billion laughs and quadratic blowup, read under a 1.5 GB address-space limit: each in well under 5 s."""
+    import subprocess
+    import sys
+
+    hostile_documents(tmp_path, "file:///dev/null")
+    code = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+from framewatch.io.readers import read_path
+from framewatch.io.records import Record
+result = {}
+for name in sys.argv[1:]:
+    started = time.perf_counter()
+    items = list(read_path(name))
+    texts = [i.text + (i.title or "") for i in items if isinstance(i, Record)]
+    result[name] = [time.perf_counter() - started, max(map(len, texts), default=0), [str(i) for i in items
+                                                                                     if not isinstance(i, Record)]]
+print(json.dumps(result))
+"""
+    names = [str(tmp_path / n) for n in ("laughs.rss", "laughs.html", "quadratic.rss")]
+    done = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    for name, (seconds, longest, problems) in json.loads(done.stdout).items():
+        assert seconds < 5, (name, seconds)
+        assert longest < 200_000, (name, longest)  # nothing expanded: the text is about as long as the file
+        assert not any("MemoryError" in p or "too large" in p for p in problems), problems
+
+
+def test_short_entity_literals_still_work_and_wide_declarations_are_refused(tmp_path):
+    feed = ('<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY nbsp "&#160;">\n<!ENTITY co "ACME">\n]>\n'
+            '<rss version="2.0"><channel><title>t</title><item><guid>e1</guid><title>Officials&nbsp;declined &co;'
+            '</title><description>Officials declined to comment.</description></item></channel></rss>')
+    (tmp_path / "ok.rss").write_text(feed)
+    records, problems = read(tmp_path / "ok.rss")
+    assert [r.title for r in records] == ["Officials declined ACME"] and not problems  # (no-break space folded)
+    (tmp_path / "wide.rss").write_bytes(b"\xff\xfe" + feed.encode("utf-16-le"))
+    records, problems = read(tmp_path / "wide.rss")
+    assert not records and "refused" in problems[0].error

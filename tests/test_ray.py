@@ -75,3 +75,15 @@ def test_a_record_without_id_is_an_error_not_a_crash(cluster, tmp_path):
     with pytest.raises(FileExistsError):
         (tmp_path / "out").mkdir()
         framewatch.ray.write_scored(scored, tmp_path / "out")
+
+
+def test_cli_engine_ray_writes_rows_and_errors(cluster, documents, tmp_path):
+    path, rows = documents
+    out = tmp_path / "scored"
+    result = CliRunner().invoke(main, ["score", str(path), "-o", str(out), "--engine", "ray", "--num-actors", "1",
+                                       "-m", "lexical", "--keep-fields", "source"])
+    assert result.exit_code == 0, result.output
+    assert set(read_rows(str(out / "*.json*"))) == {row["id"] for row in rows}
+    assert set(read_rows(str(out / "errors" / "*"))) == {"empty-text", "no-text"}
+    result = CliRunner().invoke(main, ["score", str(path), "--engine", "ray"])
+    assert result.exit_code == 2 and "needs -o DIR" in result.output

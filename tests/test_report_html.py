@@ -136,3 +136,64 @@ def test_report_renders_in_headless_chromium(scored, tmp_path):
     assert len(rendered) == len(COLOURS), f"label colours drawn: {rendered}"  # legend swatches and badges
     header = image.crop((0, 0, 1280, 60)).getcolors(maxcolors=1 << 16)
     assert max(header)[1] == (0x1F, 0x29, 0x37)  # the page header rendered with its stylesheet
+
+
+EVIL = '<script>alert(1)</script>"\'</mark><img src=x onerror=alert(2)><a href="javascript:alert(3)">x</a>'
+
+
+class _Page:
+    """Tags, attributes and text of a page as html.parser sees it (what a browser would build)."""
+
+    def __init__(self, markup: str) -> None:
+        from html.parser import HTMLParser
+
+        self.tags, self.text = [], []
+        page = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                page.tags.append((tag, attrs))
+
+            def handle_startendtag(self, tag, attrs):
+                page.tags.append((tag, attrs))
+
+            def handle_endtag(self, tag):
+                page.tags.append(("/" + tag, []))
+
+            def handle_data(self, data):
+                page.text.append(data)
+
+        parser = Parser(convert_charrefs=True)
+        parser.feed(markup)
+        parser.close()
+
+
+def test_hostile_text_title_id_and_link_end_up_escaped(tmp_path):
+    data = tmp_path / "evil.jsonl"
+    rows = [{"id": EVIL, "title": f"Officials declined to comment. {EVIL}", "link": "javascript:alert(4)",
+             "published": EVIL, "text": f"Officials declined to comment on the reports. {EVIL} The ministry said 40 "
+                                        f"militants were killed in the strikes. {EVIL}"},
+            {"id": "two", "title": EVIL, "link": " JaVaScRiPt:alert(5)", "text": f"{EVIL}\nA source who requested "
+                                                                              f"anonymity said the talks failed."}]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    scored = tmp_path / "scored.jsonl"
+    result = CliRunner().invoke(main, ["score", "-q", "-m", "lexical", str(data), "-o", str(scored), "--with-text",
+                                       "--title-field", "title", "--keep-fields", "link,published"])
+    assert result.exit_code == 0, result.output
+    out = rows_of(scored)
+    assert any(e.get("field") == "title" for e in out[0]["evidence"])  # highlighted inside the shown title too
+    page_path = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(scored), "-o", str(page_path)])
+    assert result.exit_code == 0, result.output
+    page = _Page(page_path.read_text(encoding="utf-8"))
+    names = [tag for tag, _ in page.tags]
+    assert "script" not in names and "img" not in names and "iframe" not in names
+    for tag, attrs in page.tags:
+        for name, value in attrs:
+            assert not name.lower().startswith("on"), (tag, name, value)  # no event handler
+            if name in ("href", "src", "action", "formaction"):
+                assert not (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")), value
+    assert names.count("mark") == names.count("/mark") and names.count("mark") == sum(len(r["evidence"]) for r in out)
+    text = "".join(page.text)
+    assert text.count(EVIL) >= 5  # id, title, date and the text show it, as text
+    assert "javascript:alert(4)" in text  # a link that is not http(s) is shown, not linked

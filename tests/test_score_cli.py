@@ -61,6 +61,7 @@ def corpus_jsonl(path: Path, n: int, max_chars: int = 1500) -> Path:
       "https://example-news.test/2024/02/12/losses"]),
     ("articles.tsv", [], ["tsv-001", "tsv-002", "tsv-003"]),
     ("articles.jsonl", [], ["jl-001", "jl-002", "jl-003"]),
+    ("articles.jsonl", ["--title-field", "title"], ["jl-001", "jl-002", "jl-003"]),
     ("texts", [], ["texts/kremlin_briefing.txt", "texts/2024-03/notes.md", "texts/2024-03/shelling.txt"]),
 ])
 def test_each_input_format_scores_with_valid_evidence_offsets(runner, tmp_path, name, args, ids):
@@ -72,8 +73,131 @@ def test_each_input_format_scores_with_valid_evidence_offsets(runner, tmp_path, 
     for row in rows:
         assert list(row["scores"]) == list(LABELS) and set(row["labels"]) <= set(LABELS)
         assert row["n_sentences"] >= 1
+        for evidence in row["evidence"]:  # offsets index the text the user holds: the body, or the title
+            held = row["title"] if evidence.get("field") == "title" else row["text"]
+            assert held[evidence["start"]:evidence["end"]] == evidence["text"]
+
+
+@pytest.mark.parametrize("name, args, body_of", [
+    ("articles.csv", ["--text-field", "body", "--id-field", "url", "--title-field", "headline"], "body"),
+    ("articles.jsonl", ["--title-field", "title"], "text"),
+    ("world.rss", [], None),
+    ("article.html", [], None),
+])
+def test_evidence_offsets_index_the_body_and_the_title_apart(runner, tmp_path, name, args, body_of):
+    """Titles are scored first but not glued to the text: the body column keeps its offsets, and title evidence
+    says so and indexes the title."""
+    model = "lexical"  # fast, and it finds evidence in these titles
+    out = tmp_path / "out.jsonl"
+    result = score(runner, FEEDS / name, "-o", out, "--with-text", "-m", model, *args)
+    assert result.exit_code == 0, result.output
+    rows = rows_of(out)
+    source = {}
+    if body_of:  # the body the user holds is the input column itself, not a copy framewatch made
+        if name.endswith(".csv"):
+            import csv
+
+            with open(FEEDS / name, encoding="utf-8", newline="") as handle:
+                source = {r["url"]: r for r in csv.DictReader(handle)}
+        else:
+            source = {r["id"]: r for r in rows_of(FEEDS / name)}
+    fields = set()
+    for row in rows:
+        if source:
+            assert row["text"] == source[row["id"]][body_of]
         for evidence in row["evidence"]:
-            assert row["text"][evidence["start"]:evidence["end"]] == evidence["text"]
+            fields.add(evidence.get("field"))
+            held = row["title"] if evidence.get("field") == "title" else row["text"]
+            assert held[evidence["start"]:evidence["end"]] == evidence["text"]
+            assert 0 <= evidence["start"] < evidence["end"] <= len(held)
+    if name != "article.html":  # the page's text opens with its headline, so it has no separate title
+        assert "title" in fields, "no evidence in a title: the test would not check title offsets"
+    assert None in fields
+    passages = tmp_path / "passages.jsonl"
+    assert score(runner, FEEDS / name, "-o", passages, "--passages", "-m", model, *args).exit_code == 0
+    by_id = {row["id"]: row for row in rows}
+    for passage in rows_of(passages):
+        row = by_id[passage["id"]]
+        held = row["title"] if passage.get("field") == "title" else row["text"]
+        assert held[passage["start"]:passage["end"]] == passage["text"]
+        assert passage.get("field") in (None, "title")
+    if name == "world.rss":  # CSV passages get a "field" column; Parquet always has one (null for the body)
+        import csv
+
+        import pyarrow.parquet as pq
+
+        assert score(runner, FEEDS / name, "-o", tmp_path / "p.csv", "--passages", "-m", model).exit_code == 0
+        with open(tmp_path / "p.csv", encoding="utf-8", newline="") as handle:
+            table = list(csv.DictReader(handle))
+        assert [r["field"] for r in table] == [p.get("field", "") for p in rows_of(passages)]
+        assert score(runner, FEEDS / name, "-o", tmp_path / "p.parquet", "--passages", "-m", model).exit_code == 0
+        assert pq.read_table(tmp_path / "p.parquet").column("field").to_pylist() == [
+            p.get("field") for p in rows_of(passages)]
+    for row in rows:  # the document score is still the maximum over title and body sentences
+        mine = [p for p in rows_of(passages) if p["id"] == row["id"]]
+        assert len(mine) == row["n_sentences"]
+        for label in LABELS:
+            assert row["scores"][label] == pytest.approx(max(p["scores"][label] for p in mine), abs=1e-4)
+
+
+ENCODED = ("Officials in the régional administration declined to comment on the “report” — a claim that could "
+           "not be independently verified.\nThe ministry said 40 militants were killed in the strikes by the café.\n")
+
+
+@pytest.mark.parametrize("bom, codec", [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                                        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+                                        (b"\x00\x00\xfe\xff", "utf-32-be")])
+def test_text_with_a_byte_order_mark_is_decoded_and_offsets_skip_the_mark(runner, tmp_path, bom, codec):
+    data = tmp_path / "doc.txt"
+    data.write_bytes(bom + ENCODED.encode(codec))
+    out = tmp_path / "out.jsonl"
+    result = score(runner, data, "-o", out, "--with-text", "-m", "lexical")
+    assert result.exit_code == 0, result.output  # not "binary file" for UTF-16/32
+    [row] = rows_of(out)
+    assert row["text"] == ENCODED and row["evidence"]
+    for evidence in row["evidence"]:
+        assert ENCODED[evidence["start"]:evidence["end"]] == evidence["text"]
+    piped = score(runner, "-", "--with-text", "-m", "lexical", input=bom + ENCODED.encode(codec))  # stdin too
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["evidence"] == row["evidence"]
+
+
+def test_a_cp1252_file_needs_encoding_and_reads_with_a_codec_or_auto(runner, tmp_path):
+    data = tmp_path / "legacy.txt"
+    data.write_bytes(ENCODED.encode("cp1252"))
+    out = tmp_path / "out.jsonl"
+    result = score(runner, data, "-o", out, "-m", "lexical")
+    assert result.exit_code == 1 and "nothing could be scored" in result.output
+    [error] = rows_of(tmp_path / "out.jsonl.errors.jsonl")
+    assert error["source"] == str(data) and "not UTF-8" in error["error"] and "--encoding" in error["error"]
+    for encoding in ("cp1252", "auto"):
+        result = score(runner, data, "-o", tmp_path / f"{encoding}.jsonl", "--with-text", "-m", "lexical",
+                       "--encoding", encoding)
+        assert result.exit_code == 0, result.output
+        [row] = rows_of(tmp_path / f"{encoding}.jsonl")
+        assert row["text"] == ENCODED and not (tmp_path / f"{encoding}.jsonl.errors.jsonl").exists()
+    result = score(runner, data, "--encoding", "no-such-codec")
+    assert result.exit_code == 1 and "unknown --encoding 'no-such-codec'" in result.output
+
+
+def test_encoding_applies_to_csv_and_jsonl_and_utf16_csv_is_transcoded(runner, tmp_path):
+    table = tmp_path / "table.csv"
+    table.write_bytes(("id,text\na," + ENCODED.replace("\n", " ").strip() + "\n").encode("cp1252"))
+    lines = tmp_path / "lines.jsonl"
+    lines.write_bytes(json.dumps({"id": "b", "text": ENCODED}, ensure_ascii=False).encode("cp1252") + b"\n")
+    result = score(runner, table, lines, "-o", tmp_path / "default.jsonl", "-m", "lexical")
+    assert result.exit_code == 1 and "--encoding" in result.output  # both rows are reported, naming the option
+    result = score(runner, table, lines, "-o", tmp_path / "out.jsonl", "-m", "lexical", "--with-text",
+                   "--encoding", "cp1252")
+    assert result.exit_code == 0, result.output
+    assert [(r["id"], r["text"]) for r in rows_of(tmp_path / "out.jsonl")] == [
+        ("a", ENCODED.replace("\n", " ").strip()), ("b", ENCODED)]
+    excel = tmp_path / "excel.csv"  # spreadsheets save "Unicode text" as UTF-16 with a BOM
+    excel.write_bytes(b"\xff\xfe" + "id,text\nx,Officials declined to comment.\n".encode("utf-16-le"))
+    result = score(runner, excel, "-o", tmp_path / "excel.jsonl", "-m", "lexical", "--with-text")
+    assert result.exit_code == 0, result.output
+    assert [(r["id"], r["text"]) for r in rows_of(tmp_path / "excel.jsonl")] == [
+        ("x", "Officials declined to comment.")]
 
 
 def test_parquet_and_saved_dataset_inputs(runner, tmp_path):
@@ -121,7 +245,12 @@ def test_csv_and_parquet_outputs_hold_the_jsonl_rows(runner, tmp_path):
         assert [float(got[label]) for label in LABELS] == [want["scores"][label] for label in LABELS]
         assert got["labels"] == ";".join(want["labels"]) and json.loads(got["evidence"]) == want["evidence"]
     parquet = pq.read_table(tmp_path / "out.data").to_pylist()
+    for row in parquet:  # every Parquet file has the evidence "field" column: null for the text's sentences
+        for evidence in row["evidence"]:
+            if evidence["field"] is None:
+                del evidence["field"]
     assert parquet == expected
+    assert any(e.get("field") == "title" for row in expected for e in row["evidence"])
     assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*tmp"))
 
 

@@ -55,3 +55,13 @@ def test_case_folding_keeps_length():
 def test_empty_and_blank_text():
     assert split_sentences("") == []
     assert split_sentences(" \n\n \t") == []
+
+
+def test_lone_surrogates_keep_offsets_and_do_not_crash():
+    import framewatch
+
+    text = "Officials said \ud800 nothing. The army denied it."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == ["Officials said \ud800 nothing.", "The army denied it."]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert framewatch.load("lexical").score_document(text).n_sentences == 2

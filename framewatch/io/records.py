@@ -25,7 +25,12 @@ class InputError(ValueError):
 
 @dataclass
 class Record:
-    """One document to score. ``line`` is the 1-based line (or row) it starts on, None for a whole file."""
+    """One document to score. ``line`` is the 1-based line (or row) it starts on, None for a whole file.
+
+    ``text`` is the body as the input holds it (the text field, a feed entry's summary or content, a page's main
+    text) and ``title`` the title read with it (``--title-field``, a feed entry's or page's title), None when there
+    is none. The title's sentences are scored before the body's; evidence offsets index the one they come from.
+    """
 
     id: str
     text: str
@@ -34,6 +39,17 @@ class Record:
     fields: dict[str, Any] = field(default_factory=dict)
     nbytes: int = 0
     """Input bytes (or rows) this record accounts for: what a progress bar advances by."""
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        # a file name with undecodable bytes, or an id from a JSON escape, can hold lone surrogates: the output is
+        # UTF-8, so they become U+FFFD
+        self.id, self.source = clean_text(self.id), clean_text(self.source)
+
+    @property
+    def chars(self) -> int:
+        """Characters scored: the body's and the title's."""
+        return len(self.text) + (len(self.title) if self.title else 0)
 
 
 @dataclass
@@ -45,6 +61,10 @@ class Problem:
     error: str
     id: str | None = None
     nbytes: int = 0
+
+    def __post_init__(self) -> None:
+        self.source, self.error = clean_text(str(self.source)), clean_text(str(self.error))
+        self.id = None if self.id is None else clean_text(str(self.id))
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "line": self.line, "id": self.id, "error": self.error}
@@ -66,10 +86,14 @@ class ReadOptions:
     text_field : field (column) holding the document text, default="text".
     id_field : field holding the id; None uses ``id`` when a record has one and derives an id otherwise, while a
         named field must be present in every record.
-    title_field : field holding a title to score before the text (``title + "\\n\\n" + text``), default=None.
+    title_field : field holding a title, scored before the text (its sentences first; evidence found in it
+        carries ``"field": "title"`` and offsets into it), default=None.
     keep_fields : fields copied into the output; None keeps ``title``, ``link`` and ``published`` of feed entries
         and HTML pages and nothing of tabular records.
-    max_chars : longest text scored; longer records are reported as oversized, default=200_000.
+    max_chars : longest text (with its title) scored; longer records are reported as oversized, default=200_000.
+    encoding : how bytes of text files, CSV and JSONL become text: None for UTF-8 (a byte order mark for UTF-8,
+        UTF-16 or UTF-32 is honoured), a codec name (``cp1252``, ``latin-1``…), or ``"auto"`` to let
+        charset-normalizer guess, default=None.
     """
 
     text_field: str = "text"
@@ -77,12 +101,22 @@ class ReadOptions:
     title_field: str | None = None
     keep_fields: tuple[str, ...] | None = None
     max_chars: int = DEFAULT_MAX_CHARS
+    encoding: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_chars < 1:
             raise ValueError(f"max_chars must be at least 1, found {self.max_chars}")
         if self.keep_fields is not None:
             object.__setattr__(self, "keep_fields", tuple(self.keep_fields))
+        if self.encoding is not None and self.encoding != "auto":
+            import codecs
+
+            try:
+                if not getattr(codecs.lookup(self.encoding), "_is_text_encoding", True):
+                    raise LookupError(self.encoding)
+            except LookupError:
+                raise InputError(f"unknown --encoding {self.encoding!r}; give a codec name (utf-8, cp1252, "
+                                 f"latin-1, utf-16…) or auto") from None
 
     @property
     def line_cap(self) -> int:
@@ -99,41 +133,83 @@ def text_problem(text: Any, options: ReadOptions, what: str) -> str | None:
         return f"{what} is {type(text).__name__}, expected a string"
     if len(text) > options.max_chars:
         return f"oversized record: {len(text)} characters, over --max-chars {options.max_chars}"
+    if has_surrogates(text):
+        return f"{what} holds lone surrogates (undecodable bytes), not text"
     return None
+
+
+def has_surrogates(text: str) -> bool:
+    """True when ``text`` cannot be written as UTF-8 (lone surrogates, as undecodable bytes or a JSON ``\\ud800``
+    escape become)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def clean_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (same length, so offsets stay valid)."""
+    if not isinstance(text, str) or not has_surrogates(text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+_NOT_IDS = (list, dict, tuple, set, bytes, bytearray)
+
+
+def record_id_of(value: Any) -> str | None:
+    """An id as a string: strings as they are (lone surrogates replaced), numbers and other scalars as ``str``
+    gives them; None for a missing or empty id (NaN counts as missing, as Parquet and pandas write it)."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    return clean_text(value if isinstance(value, str) else str(value))
 
 
 def jsonable(value: Any) -> Any:
     """A passed-through value as JSON can hold it (dates and other objects become strings)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if value is None or isinstance(value, (int, bool)):
         return value
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None  # no NaN in JSON
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
+        return {clean_text(str(k)): jsonable(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    return clean_text(str(value))
 
 
 def record_from_mapping(obj: dict[str, Any], source: str, line: int, options: ReadOptions, nbytes: int,
                         what: str = "text field") -> Item:
     """A record (or problem) from one JSON object, CSV row, Parquet row or dataset row."""
-    record_id = obj.get(options.id_field or "id")
-    if record_id is None or record_id == "":
+    id_name = options.id_field or "id"
+    raw_id = obj.get(id_name)
+    if isinstance(raw_id, _NOT_IDS):
+        return Problem(source, line, f"id field {id_name!r} is {type(raw_id).__name__}, expected a string or a "
+                                     f"number", None, nbytes)
+    record_id = record_id_of(raw_id)
+    if record_id is None:
         if options.id_field:
             return Problem(source, line, f"missing id field {options.id_field!r}", None, nbytes)
         record_id = f"{source}:{line}"
-    record_id = str(record_id)
     text = obj.get(options.text_field)
     problem = text_problem(text, options, f"{what} {options.text_field!r}")
     if problem:
         return Problem(source, line, problem, record_id, nbytes)
+    title = None
     if options.title_field:
-        title = obj.get(options.title_field)
-        if isinstance(title, str) and title.strip():
-            text = f"{title.strip()}\n\n{text}"
-            if len(text) > options.max_chars:
-                return Problem(source, line, f"oversized record: {len(text)} characters with its title, over "
-                                             f"--max-chars {options.max_chars}", record_id, nbytes)
+        value = obj.get(options.title_field)
+        if isinstance(value, str) and has_surrogates(value):
+            return Problem(source, line, f"{what} {options.title_field!r} holds lone surrogates (undecodable "
+                                         f"bytes), not text", record_id, nbytes)
+        if isinstance(value, str) and value.strip():
+            title = value
+            if len(text) + len(title) > options.max_chars:
+                return Problem(source, line, f"oversized record: {len(text) + len(title)} characters with its "
+                                             f"title, over --max-chars {options.max_chars}", record_id, nbytes)
     fields = {name: jsonable(obj.get(name)) for name in (options.keep_fields or ())}
-    return Record(record_id, text, source, line, fields, nbytes)
+    return Record(record_id, text, source, line, fields, nbytes, title)

@@ -11,6 +11,7 @@ A staged file is locked while a run writes it, so two runs cannot append to the 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -92,7 +93,12 @@ class UniqueIds:
         return candidate
 
 
-def _lock(handle: IO[bytes], path: Path) -> None:
+class OutputWriteError(OSError):
+    """Writing a staged file failed (a full disk, a quota, an I/O error): the file was cut back to what was
+    committed before, so a run with ``--resume`` goes on from there once the cause is fixed."""
+
+
+def _lock(handle: IO[bytes], path: Path, output: Path | None = None) -> None:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
@@ -100,7 +106,24 @@ def _lock(handle: IO[bytes], path: Path) -> None:
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        raise InputError(f"{path}: another framewatch run is writing it") from None
+        what = output or path
+        raise InputError(f"{what}: another framewatch run is writing it ({path} is locked); wait for that run to "
+                         f"finish or stop it, then rerun (with --resume to continue its work)") from None
+
+
+def _append(fd: int, data: bytes) -> None:
+    """Write all of ``data`` at the end of ``fd`` (opened for appending, unbuffered: nothing is left in a buffer
+    to be written later, after a failure was handled)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _write_failed(path: Path, error: OSError, kept: str) -> OutputWriteError:
+    why = "the disk is full" if error.errno == errno.ENOSPC else \
+        "the disk quota is exceeded" if error.errno == errno.EDQUOT else (error.strerror or str(error))
+    return OutputWriteError(f"cannot write {path}: {why}; {kept}: free some space (or fix the cause) and rerun "
+                            f"with --resume to go on")
 
 
 def _committed_lines(handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -112,7 +135,7 @@ def _committed_lines(handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
             return
         try:
             row = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
             return
         if not isinstance(row, dict):
             return
@@ -122,7 +145,11 @@ def _committed_lines(handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
 
 class StagedOutput:
     """``<path>.partial``: rows appended and fsynced a batch at a time, renamed (or converted) to ``path`` when
-    the run completes. ``open`` returns the ids already committed (empty unless resuming)."""
+    the run completes. ``open`` returns the ids already committed (empty unless resuming).
+
+    The file is locked while a run holds it (a second run on the same output is refused), written unbuffered, and
+    cut back to the last committed batch when a write fails, so it always holds a committed prefix of whole lines.
+    """
 
     def __init__(self, path: Path, *, resume: bool = False, passages: bool = False,
                  labels: Sequence[str] | None = None) -> None:
@@ -132,20 +159,22 @@ class StagedOutput:
         self.labels = None if labels is None else list(labels)
         self.handle: IO[bytes] | None = None
         self.rows = 0
+        self.size = 0
 
     def open(self) -> IdSet:
-        if self.partial.exists() and not self.resume:
-            raise InputError(f"{self.partial} exists (left by an interrupted run): pass --resume to continue it, "
-                             f"or delete it to start again")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.partial, "a+b")
+        existed = self.partial.exists()
+        self.handle = open(self.partial, "a+b", buffering=0)
         try:
-            _lock(self.handle, self.partial)
+            _lock(self.handle, self.partial, self.path)  # first: a running run is not "an interrupted run"
+            if existed and not self.resume:
+                raise InputError(f"{self.partial} exists (left by an interrupted run): pass --resume to continue it, "
+                                 f"or delete it to start again")
             committed = self._committed() if self.resume else IdSet()
         except BaseException:
             self.handle.close()
             raise
-        self.handle.seek(0, os.SEEK_END)
+        self.size = os.lseek(self.handle.fileno(), 0, os.SEEK_END)
         return committed
 
     def _committed(self) -> IdSet:
@@ -153,46 +182,64 @@ class StagedOutput:
         committed = IdSet()
         end = group_start = group_rows = 0
         last_id = None
-        for offset, row in _committed_lines(self.handle):
-            if ("sentence" in row) != self.passages:
-                raise InputError(f"{self.partial} was written {'without' if self.passages else 'with'} --passages; "
-                                 f"resume with the same options")
-            if self.labels is not None and list(row.get("scores", {})) != self.labels:
-                raise InputError(f"{self.partial} was written with other --labels ({', '.join(row.get('scores', {}))});"
-                                 f" resume with the same options")
-            if row.get("id") != last_id:
-                if last_id is not None:
-                    committed.add(last_id)
-                group_start, group_rows, last_id = end, 0, row.get("id")
-            group_rows += 1
-            self.rows += 1
-            end = offset
+        with open(self.partial, "rb") as reader:
+            for offset, row in _committed_lines(reader):
+                if ("sentence" in row) != self.passages:
+                    raise InputError(f"{self.partial} was written {'without' if self.passages else 'with'} "
+                                     f"--passages; resume with the same options")
+                if self.labels is not None and list(row.get("scores", {})) != self.labels:
+                    raise InputError(f"{self.partial} was written with other --labels "
+                                     f"({', '.join(row.get('scores', {}))}); resume with the same options")
+                if row.get("id") != last_id:
+                    if last_id is not None:
+                        committed.add(last_id)
+                    group_start, group_rows, last_id = end, 0, row.get("id")
+                group_rows += 1
+                self.rows += 1
+                end = offset
         if last_id is not None and self.passages:
             # a document's sentences are committed together, but a torn write could have cut them: redo it
             self.rows -= group_rows
             end = group_start
         elif last_id is not None:
             committed.add(last_id)
-        self.handle.truncate(end)
+        os.ftruncate(self.handle.fileno(), end)
         return committed
 
     def commit(self, lines: list[str]) -> None:
+        """Append ``lines`` and fsync them; on failure cut the file back to its committed prefix and raise
+        :class:`OutputWriteError`."""
         if not lines:
             return
-        self.handle.write("".join(lines).encode("utf-8"))
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
+        data = "".join(lines).encode("utf-8", "replace")
+        fd = self.handle.fileno()
+        try:
+            _append(fd, data)
+            os.fsync(fd)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, self.size)
+            raise _write_failed(self.partial, error, f"it keeps the {self.rows} rows committed before") from error
+        self.size += len(data)
         self.rows += len(lines)
 
     def finish(self, convert: Callable[[Path, Path], None] | None = None) -> None:
-        """Move the staged rows into place: renamed as they are, or ``convert(staged, tmp)`` then renamed."""
-        self.handle.close()
-        if convert is None:
-            os.replace(self.partial, self.path)
-        else:
-            with atomic_path(self.path) as tmp:
-                convert(self.partial, tmp)
-            self.partial.unlink()
+        """Move the staged rows into place: renamed as they are, or ``convert(staged, tmp)`` then renamed. The lock
+        is held until the staged file is gone, so no other run can take it up in between.
+
+        Raises :class:`OutputWriteError` when the conversion cannot be written (the staged file stays, whole)."""
+        try:
+            if convert is None:
+                os.replace(self.partial, self.path)
+            else:
+                try:
+                    with atomic_path(self.path) as tmp:
+                        convert(self.partial, tmp)
+                except OSError as error:
+                    raise _write_failed(self.path, error, f"{self.partial} keeps all {self.rows} rows") from error
+                self.partial.unlink()
+        finally:
+            self.handle.close()
         fsync_directory(self.path.parent)
 
     def discard(self) -> None:
@@ -206,18 +253,18 @@ class StagedOutput:
         """Leave the committed prefix for ``--resume`` (or remove it if it holds nothing); True if kept."""
         if self.handle is None or self.handle.closed:
             return False
-        empty = self.handle.seek(0, os.SEEK_END) == 0
-        self.handle.close()
-        if empty:
+        empty = os.fstat(self.handle.fileno()).st_size == 0
+        if empty:  # unlinked while still locked, so no other run can take it in between
             with contextlib.suppress(FileNotFoundError):
                 self.partial.unlink()
+        self.handle.close()
         return not empty
 
 
 class ErrorLog:
     """Problems of a run: staged in ``<path>.partial`` and renamed to ``path`` at the end (removed, with any stale
     ``path``, when there were none), or printed to ``stream`` as warnings when there is no path. Resuming skips
-    problems already logged, so none appears twice."""
+    problems already logged, so none appears twice. Problems are held until ``commit`` writes (and fsyncs) them."""
 
     def __init__(self, path: Path | None, *, resume: bool = False, stream: IO[str] | None = None) -> None:
         self.path = None if path is None else Path(path)
@@ -226,23 +273,30 @@ class ErrorLog:
         self.count, self.first = 0, None
         self.handle: IO[bytes] | None = None
         self.seen = IdSet()
+        self.pending: list[bytes] = []
+        self.size = 0
 
     def open(self) -> None:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.partial, "a+b")
-        _lock(self.handle, self.partial)
+        self.handle = open(self.partial, "a+b", buffering=0)
+        try:
+            _lock(self.handle, self.partial)
+        except BaseException:
+            self.handle.close()
+            raise
         end = 0
         if self.resume:
-            for end, row in _committed_lines(self.handle):
-                self.seen.add(json.dumps(row, ensure_ascii=False))
-                self.count += 1
-                if self.first is None:
-                    self.first = f"{row.get('source')}" + (f":{row['line']}" if row.get("line") else "") + \
-                                 f": {row.get('error')}"
-        self.handle.truncate(end)
-        self.handle.seek(0, os.SEEK_END)
+            with open(self.partial, "rb") as reader:
+                for end, row in _committed_lines(reader):
+                    self.seen.add(json.dumps(row, ensure_ascii=False))
+                    self.count += 1
+                    if self.first is None:
+                        self.first = f"{row.get('source')}" + (f":{row['line']}" if row.get("line") else "") + \
+                                     f": {row.get('error')}"
+        os.ftruncate(self.handle.fileno(), end)
+        self.size = end
 
     def add(self, problem: Problem) -> None:
         if self.first is None:
@@ -256,16 +310,36 @@ class ErrorLog:
             return
         self.seen.add(line)
         self.count += 1
-        self.handle.write(line.encode("utf-8") + b"\n")
+        self.pending.append(line.encode("utf-8", "replace") + b"\n")
+        if len(self.pending) >= 1024:  # a long run of bad records between two batches stays out of memory
+            self._write(sync=False)
 
     def commit(self) -> None:
-        if self.handle is not None:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
+        """Write the problems found so far and fsync them (before the batch they precede is committed)."""
+        self._write(sync=True)
+
+    def _write(self, sync: bool) -> None:
+        if self.handle is None or self.handle.closed:
+            return
+        fd = self.handle.fileno()
+        try:
+            if self.pending:
+                data = b"".join(self.pending)
+                _append(fd, data)
+                self.size += len(data)
+                self.pending = []
+            if sync:
+                os.fsync(fd)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, self.size)
+            self.pending = []
+            raise _write_failed(self.partial, error, "it keeps the problems committed before") from error
 
     def finish(self) -> None:
         if self.handle is None:
             return
+        self.commit()
         self.handle.close()
         if self.count:
             os.replace(self.partial, self.path)

@@ -11,13 +11,22 @@ from framewatch.io.records import InputError
 
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
 _DOCUMENT_KEYS = ("id", "scores", "labels", "evidence", "n_sentences", "text")
-_PASSAGE_KEYS = ("id", "sentence", "start", "end", "text", "scores", "labels")
+_PASSAGE_KEYS = ("id", "sentence", "field", "start", "end", "text", "scores", "labels")
+_INT64 = (-(1 << 63), 1 << 63)
 
 
 def _staged_rows(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             yield json.loads(line)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int" if _INT64[0] <= value < _INT64[1] else "json"  # over 64 bits: kept as JSON text
+    return "float" if isinstance(value, float) else "str" if isinstance(value, str) else "json"
 
 
 def _columns(path: Path, passages: bool, labels: Sequence[str]) -> tuple[list[str], dict[str, str], list[str]]:
@@ -32,8 +41,7 @@ def _columns(path: Path, passages: bool, labels: Sequence[str]) -> tuple[list[st
             if name not in known:
                 kind = kinds.setdefault(name, set())
                 if value is not None:
-                    kind.add("bool" if isinstance(value, bool) else "int" if isinstance(value, int) else
-                             "float" if isinstance(value, float) else "str" if isinstance(value, str) else "json")
+                    kind.add(_kind(value))
     types = {}
     for name, kind in kinds.items():
         types[name] = (kind.pop() if len(kind) == 1 else "float" if kind == {"int", "float"} else
@@ -41,13 +49,18 @@ def _columns(path: Path, passages: bool, labels: Sequence[str]) -> tuple[list[st
     return list(kinds), types, found_labels or list(labels)
 
 
+def _has_title_passages(path: Path) -> bool:
+    return any("field" in row for row in _staged_rows(path))
+
+
 def write_csv(staged: Path, out: IO[str], passages: bool, labels: Sequence[str], delimiter: str = ",") -> None:
     """Staged JSONL rows as CSV: a column per kept field and per label score; ``labels`` joined by ``;``;
-    ``evidence`` as JSON."""
+    ``evidence`` as JSON. Passages of a title get ``title`` in a ``field`` column (present when some are)."""
     fields, _, labels = _columns(staged, passages, labels)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    titled = passages and _has_title_passages(staged)
     if passages:
-        head = ["id", *fields, "sentence", "start", "end", "text", *labels, "labels"]
+        head = ["id", *fields, "sentence", *(["field"] if titled else []), "start", "end", "text", *labels, "labels"]
     else:
         head = ["id", *fields, *labels, "labels", "evidence", "n_sentences"]
     rows = _staged_rows(staged)
@@ -55,9 +68,9 @@ def write_csv(staged: Path, out: IO[str], passages: bool, labels: Sequence[str],
     has_text = first is not None and not passages and "text" in first
     writer.writerow(head + (["text"] if has_text else []))
     if first is not None:
-        _write_csv_row(writer, first, fields, labels, passages, has_text)
+        _write_csv_row(writer, first, fields, labels, passages, has_text, titled)
     for row in rows:
-        _write_csv_row(writer, row, fields, labels, passages, has_text)
+        _write_csv_row(writer, row, fields, labels, passages, has_text, titled)
 
 
 def _cell(value: Any) -> Any:
@@ -69,11 +82,12 @@ def _cell(value: Any) -> Any:
 
 
 def _write_csv_row(writer: Any, row: dict[str, Any], fields: list[str], labels: Sequence[str], passages: bool,
-                   has_text: bool) -> None:
+                   has_text: bool, titled: bool = False) -> None:
     kept = [_cell(row.get(name)) for name in fields]
     scores = [row["scores"].get(label, "") for label in labels]
     if passages:
-        writer.writerow([row["id"], *kept, row["sentence"], row["start"], row["end"], row["text"], *scores,
+        field = [row.get("field", "")] if titled else []
+        writer.writerow([row["id"], *kept, row["sentence"], *field, row["start"], row["end"], row["text"], *scores,
                          ";".join(row["labels"])])
     else:
         cells = [row["id"], *kept, *scores, ";".join(row["labels"]),
@@ -85,7 +99,8 @@ def write_parquet(staged: Path, out: Path | IO[bytes], passages: bool, labels: S
                   chunk_rows: int = 5000) -> None:
     """Staged JSONL rows as Parquet, ``chunk_rows`` rows per row group: nested like the JSONL (``scores`` a
     struct, ``labels`` a list, ``evidence`` a list of structs); kept fields typed from their values (mixed or
-    nested values as JSON strings)."""
+    nested values as JSON strings). Evidence items and passages have a ``field`` column, ``"title"`` for a
+    title's sentences and null for the text's, in every file (so files from different runs share a schema)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -96,11 +111,13 @@ def write_parquet(staged: Path, out: Path | IO[bytes], passages: bool, labels: S
     scores = pa.struct([(label, pa.float64()) for label in labels])
     kept = [(name, arrow[types[name]]) for name in fields]
     if passages:
-        schema = pa.schema([("id", pa.string()), *kept, ("sentence", pa.int32()), ("start", pa.int64()),
+        schema = pa.schema([("id", pa.string()), *kept, ("sentence", pa.int32()), ("field", pa.string()),
+                            ("start", pa.int64()),
                             ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
                             ("labels", pa.list_(pa.string()))])
     else:
-        evidence = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
+        evidence = pa.struct([("field", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
+                              ("scores", scores),
                               ("labels", pa.list_(pa.string()))])
         text = [("text", pa.string())] if has_text else []
         schema = pa.schema([("id", pa.string()), *kept, ("scores", scores), ("labels", pa.list_(pa.string())),

@@ -16,9 +16,13 @@ text      .txt .text .md                        file (id: the file name, or its 
 jsonl     .jsonl .ndjson (also .gz)             line: an object with the text field (default ``text``)
 csv/tsv   .csv .tsv (also .gz)                  row, under a header naming the columns
 parquet   .parquet .pq                          row
-feed      .rss .atom .xml                       entry of an RSS 2.0 / Atom / RDF feed: title + summary or content
-html      .html .htm                            page: the article's main text (trafilatura), title first
+feed      .rss .atom .xml                       entry of an RSS 2.0 / Atom / RDF feed: summary or content, title
+html      .html .htm                            page: the article's main text (trafilatura), title
 ========  ====================================  ==============================================================
+
+A record's text is the body as the input holds it; a title (``--title-field``, a feed entry's or a page's) is kept
+apart in :attr:`Record.title <framewatch.io.records.Record.title>` and scored before it. Text files, JSONL and
+CSV are UTF-8 unless a byte order mark (UTF-8, UTF-16, UTF-32) or ``ReadOptions.encoding`` says otherwise.
 
 Ids come from the id field when the record has one, else they are derived and stable: ``<file>:<line>`` for lines
 and rows (Parquet and dataset rows count from 1), the entry's ``id`` or ``link`` for feeds, the file name for
@@ -27,10 +31,12 @@ needs them.
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
 import re
+import zlib
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -40,7 +46,7 @@ from framewatch.io.readers.hf import hf_dataset_rows, read_hf_dataset
 from framewatch.io.readers.html import read_html
 from framewatch.io.readers.jsonl import read_jsonl
 from framewatch.io.readers.parquet import read_parquet
-from framewatch.io.readers.text import file_size, read_text, read_whole
+from framewatch.io.readers.text import bom_encoding, file_size, read_text, read_whole, stream_encoding, transcoded
 from framewatch.io.records import InputError, Item, Problem, ReadOptions
 
 __all__ = [
@@ -63,6 +69,10 @@ STREAMED = {"jsonl", "csv", "tsv", "text"}
 """Formats that may also come gzip-compressed (``.jsonl.gz`` and the like)."""
 
 _SNIFF_BYTES = 4096
+_READ_ERRORS = (OSError, EOFError, gzip.BadGzipFile, zlib.error)
+"""What reading a broken file (a truncated or garbled ``.gz``, an I/O error) raises."""
+INTERNAL_ERROR = "internal error while reading"
+"""Start of the problem reported when a reader fails unexpectedly (a bug: report it); the run still goes on."""
 
 
 def _open_binary(path: Path) -> IO[bytes]:
@@ -72,8 +82,15 @@ def _open_binary(path: Path) -> IO[bytes]:
     return open(path, "rb")
 
 
-def sniff_format(head: bytes) -> str:
-    """Guess a format from the first bytes: ``{`` is JSONL, a feed root is a feed, other markup is HTML."""
+def sniff_format(head: bytes, encoding: str | None = None) -> str:
+    """Guess a format from the first bytes: ``{`` is JSONL, a feed root is a feed, other markup is HTML. Bytes
+    in UTF-16 or UTF-32 (by their BOM, or ``encoding``) are decoded first."""
+    name = bom_encoding(head) or (encoding if encoding not in (None, "auto") else None)
+    if name and name != "utf-8-sig":
+        try:
+            head = codecs.getincrementaldecoder(name)(errors="ignore").decode(head).encode("utf-8")
+        except (LookupError, ValueError):
+            pass
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:_SNIFF_BYTES].lower()
     if text.startswith(b"{"):
         return "jsonl"
@@ -101,9 +118,13 @@ def read_stream(stream: IO[bytes], source: str, record_id: str, fmt: str, option
                 path: Path | None = None) -> Iterator[Item]:
     """Records of one stream in a known format (``auto`` sniffs the first bytes)."""
     fmt = _normal_format(fmt)
+    head = stream.peek(_SNIFF_BYTES) if hasattr(stream, "peek") else b""
     if fmt == "auto":
-        head = stream.peek(_SNIFF_BYTES) if hasattr(stream, "peek") else b""
-        fmt = sniff_format(head)
+        fmt = sniff_format(head, options.encoding)
+    if fmt in ("jsonl", "csv", "tsv"):
+        encoding = stream_encoding(head, options)
+        if encoding is not None:
+            stream = transcoded(stream, encoding)
     if fmt == "jsonl":
         yield from read_jsonl(stream, source, options)
     elif fmt in ("csv", "tsv"):
@@ -147,11 +168,22 @@ def read_path(path: str | Path, fmt: str = "auto", options: ReadOptions | None =
         yield Problem(source, None, f"cannot read ({error.strerror})")
         return
     with stream:
-        detected = detected or "auto"
-        try:
-            yield from read_stream(stream, source, record_id or path.name, detected, options, path)
-        except (OSError, EOFError, gzip.BadGzipFile) as error:
-            yield Problem(source, None, f"cannot read ({error})")
+        yield from _guarded(read_stream(stream, source, record_id or path.name, detected or "auto", options, path),
+                            source)
+
+
+def _guarded(items: Iterator[Item], source: str) -> Iterator[Item]:
+    """``items`` until reading fails: a broken file (a truncated or garbled gzip stream, an I/O error) ends as a
+    problem, and so does an unexpected failure of a reader, so one file never stops a run."""
+    try:
+        yield from items
+    except _READ_ERRORS as error:
+        yield Problem(source, None, f"cannot read ({error or type(error).__name__})")
+    except (MemoryError, RecursionError) as error:
+        yield Problem(source, None, f"cannot read: the input is too large or too deeply nested "
+                                    f"({type(error).__name__})")
+    except Exception as error:  # a reader bug must not stop the run: say so, and go on with the next input
+        yield Problem(source, None, f"{INTERNAL_ERROR} ({type(error).__name__}: {error}); please report it")
 
 
 def walk_files(directory: Path, fmt: str = "auto") -> Iterator[Path]:
@@ -182,7 +214,7 @@ def read_stdin(stream: IO[bytes], fmt: str = "auto", options: ReadOptions | None
     """Records of standard input (``-``): JSONL, CSV/TSV, a feed, an HTML page or one text document."""
     options = options or ReadOptions()
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(_RawReader(stream))
-    yield from read_stream(buffered, "<stdin>", "stdin", fmt, options)
+    yield from _guarded(read_stream(buffered, "<stdin>", "stdin", fmt, options), "<stdin>")
 
 
 class _RawReader(io.RawIOBase):

@@ -2,10 +2,11 @@
 reported with its line and skipped while the rest is read."""
 from __future__ import annotations
 
+import contextlib
 import csv
 from typing import IO, Iterator
 
-from framewatch.io.readers.text import CappedLines
+from framewatch.io.readers.text import ENCODING_HINT, CappedLines
 from framewatch.io.records import Item, Problem, ReadOptions, record_from_mapping
 
 
@@ -58,10 +59,12 @@ def read_csv(stream: IO[bytes], source: str, options: ReadOptions, delimiter: st
     missing = [name for name in wanted if name not in header]
     if missing:
         kind = "TSV" if delimiter == "\t" else "CSV"
-        yield Problem(source, 1, f"no column {missing[0]!r} in the {kind} header (columns: {', '.join(header)}); "
+        names = ", ".join(header[:30]) + (f"… ({len(header)} in all)" if len(header) > 30 else "")
+        yield Problem(source, 1, f"no column {missing[0]!r} in the {kind} header (columns: {names}); "
                                  f"choose one with --text-field/--id-field", nbytes=lines.nbytes)
-        for _ in lines:  # drain for progress without parsing
-            pass
+        with contextlib.suppress(_OversizedLine):
+            for _ in lines:  # drain for progress without parsing
+                pass
         return
     previous_line, seen = reader.line_num, lines.nbytes
     any_row = False
@@ -92,7 +95,9 @@ def read_csv(stream: IO[bytes], source: str, options: ReadOptions, delimiter: st
                           nbytes=nbytes)
             continue
         if any(_has_surrogates(cell) for cell in row):
-            yield Problem(source, line, "not UTF-8 text (undecodable bytes in the row)", nbytes=nbytes)
+            why = (f"not UTF-8 text (undecodable bytes in the row); {ENCODING_HINT}" if options.encoding is None else
+                   f"not {options.encoding} text (undecodable bytes in the row; --encoding {options.encoding})")
+            yield Problem(source, line, why, nbytes=nbytes)
             continue
         obj = dict(zip(header, row))
         yield record_from_mapping(obj, source, line, options, nbytes, "column")

@@ -5,13 +5,30 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from framewatch.io.records import DOCUMENT_FIELDS, Item, Problem, ReadOptions, Record, jsonable, text_problem
+from framewatch.io.records import (DOCUMENT_FIELDS, Item, Problem, ReadOptions, Record, clean_text, jsonable,
+                                   text_problem)
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
     "main nav ol p pre section table td th tr ul".split()
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+
+
+def _fragment_parser() -> Any:
+    """lxml's HTML parser, set up for hostile input: no network, no huge trees (libxml2's depth and size limits
+    stay on), no processing instructions. An HTML parser reads no DTD and expands no declared entities, so
+    neither external entities nor "billion laughs" apply."""
+    global _PARSER
+    if _PARSER is None:
+        import lxml.html
+
+        _PARSER = lxml.html.HTMLParser(no_network=True, huge_tree=False, remove_pis=True, remove_comments=True,
+                                       default_doctype=False, collect_ids=False)
+    return _PARSER
+
+
+_PARSER: Any = None
 
 
 def html_to_text(markup: str) -> str:
@@ -23,41 +40,46 @@ def html_to_text(markup: str) -> str:
         import lxml.html
 
         try:
-            root = lxml.html.fragment_fromstring(markup, create_parent="div")
-        except (lxml.etree.ParserError, ValueError):
+            root = lxml.html.fragment_fromstring(markup, create_parent="div", parser=_fragment_parser())
+        except (lxml.etree.LxmlError, ValueError):
             return ""
         pieces = []
-
-        def walk(element: Any) -> None:
-            tag = element.tag if isinstance(element.tag, str) else ""
-            skip = tag in ("script", "style", "template", "noscript") or not isinstance(element.tag, str)
-            block = tag.lower() in _BLOCK_TAGS
+        # depth first, without recursion (a deeply nested page must not exhaust the stack): ("open", element)
+        # emits its text and schedules its children, then ("close", element) its closing break and tail
+        stack: list[tuple[str, Any]] = [("open", root)]
+        while stack:
+            step, element = stack.pop()
+            tag = element.tag.lower() if isinstance(element.tag, str) else ""
+            block = tag in _BLOCK_TAGS
+            if step == "close":
+                if block:
+                    pieces.append("\n")
+                if element.tail:
+                    pieces.append(element.tail)
+                continue
             if block:
                 pieces.append("\n")
+            stack.append(("close", element))
+            skip = tag in ("script", "style", "template", "noscript") or not isinstance(element.tag, str)
             if not skip:
                 if element.text:
                     pieces.append(element.text)
-                for child in element:
-                    walk(child)
-            if block:
-                pieces.append("\n")
-            if element.tail:
-                pieces.append(element.tail)
-
-        walk(root)
+                stack.extend(("open", child) for child in reversed(element))
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-def join_title(title: str, body: str) -> str:
-    """The title, a blank line, then the body (the body alone when it already starts with the title)."""
-    if title and body and not body.startswith(title):
-        return f"{title}\n\n{body}"
-    return body or title
+def title_and_body(title: str, body: str) -> tuple[str | None, str]:
+    """The title to score before the body, and the body: no title when there is none or the body already starts
+    with it (a page whose text repeats its headline); the body may be empty when there is a title."""
+    if title and not body.startswith(title):
+        return title, body
+    return None, body
 
 
 def read_html(data: bytes, source: str, record_id: str, options: ReadOptions) -> Iterator[Item]:
-    """One record per page: the main text found by trafilatura (boilerplate dropped), its title first."""
+    """One record per page: the main text found by trafilatura (boilerplate dropped) with its title (scored
+    first; evidence in it carries ``"field": "title"``)."""
     nbytes = len(data)
     if b"\x00" in data:
         yield Problem(source, None, "binary file (contains NUL bytes), expected HTML", record_id, nbytes)
@@ -68,10 +90,10 @@ def read_html(data: bytes, source: str, record_id: str, options: ReadOptions) ->
     import trafilatura
 
     document = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False, include_tables=False)
-    body = (document.text or "") if document is not None else ""
-    title = ((document.title or "") if document is not None else "").strip()
-    text = join_title(title, body.strip())
-    problem = text_problem(text or None, options, "article text")
+    body = clean_text(((document.text or "") if document is not None else "").strip())
+    title = clean_text(((document.title or "") if document is not None else "").strip())
+    scored_title, body = title_and_body(title, body)
+    problem = text_problem((scored_title or "") + body or None, options, "article text")
     if problem:
         yield Problem(source, None, problem, record_id, nbytes)
         return
@@ -79,4 +101,4 @@ def read_html(data: bytes, source: str, record_id: str, options: ReadOptions) ->
     values = {"title": title, "link": getattr(document, "url", None), "published": getattr(document, "date", None),
               "author": getattr(document, "author", None), "sitename": getattr(document, "sitename", None)}
     fields = {name: jsonable(values.get(name)) for name in keep}
-    yield Record(record_id, text, source, None, fields, nbytes)
+    yield Record(record_id, body, source, None, fields, nbytes, scored_title)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO, Iterator
 
-from framewatch.io.readers.text import CappedLines
+from framewatch.io.readers.text import ENCODING_HINT, CappedLines
 from framewatch.io.records import Item, Problem, ReadOptions, record_from_mapping
 
 
@@ -27,13 +27,22 @@ def read_jsonl(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator
         try:
             line = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            yield Problem(source, number, f"not UTF-8 text (undecodable byte at column {error.start + 1})",
-                          nbytes=nbytes)
+            if options.encoding is None:
+                why = f"not UTF-8 text (undecodable byte at column {error.start + 1}); {ENCODING_HINT}"
+            else:
+                why = f"not {options.encoding} text (undecodable bytes; --encoding {options.encoding})"
+            yield Problem(source, number, why, nbytes=nbytes)
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as error:
             yield Problem(source, number, f"malformed JSON ({error.msg}, column {error.colno})", nbytes=nbytes)
+            continue
+        except RecursionError:
+            yield Problem(source, number, "malformed JSON (nested too deeply)", nbytes=nbytes)
+            continue
+        except ValueError as error:  # an integer over Python's digit limit
+            yield Problem(source, number, f"malformed JSON ({error})", nbytes=nbytes)
             continue
         if not isinstance(obj, dict):
             yield Problem(source, number, f"expected a JSON object, found {type(obj).__name__}", nbytes=nbytes)
