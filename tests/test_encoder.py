@@ -11,21 +11,8 @@ transformers = pytest.importorskip("transformers")
 from framewatch.data.taxonomy import LABELS  # noqa: E402
 from framewatch.model import FramingClassifier  # noqa: E402
 from framewatch.model.encoder import EncoderClassifier, encoder_path, int_matmul, quantize_int8  # noqa: E402
+from tests.conftest import TEXTS, toy_targets  # noqa: E402
 
-TEXTS = [
-    "The ministry said 40 militants were killed in the strikes.",
-    "Officials declined to comment on the reports.",
-    "A source who requested anonymity said the talks failed.",
-    "The weather in the capital was mild on Tuesday.",
-] * 3
-
-
-def toy_targets(n: int) -> np.ndarray:
-    y = np.zeros((n, len(LABELS)), dtype=np.int8)
-    y[0::4, 0] = 1
-    y[1::4, 2] = 1
-    y[2::4, 1] = 1
-    return y
 
 
 def tiny_encoder(directory, architecture: str):

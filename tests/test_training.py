@@ -8,21 +8,8 @@ import pytest
 from framewatch.data.taxonomy import LABELS
 from framewatch.model import FramingClassifier
 from framewatch.model.base import best_f1_threshold, fit_platt, tune_thresholds
+from tests.conftest import TEXTS, toy_targets
 
-TEXTS = [
-    "The ministry said 40 militants were killed in the strikes.",
-    "Officials declined to comment on the reports.",
-    "A source who requested anonymity said the talks failed.",
-    "The weather in the capital was mild on Tuesday.",
-] * 3
-
-
-def toy_targets(n: int) -> np.ndarray:
-    y = np.zeros((n, len(LABELS)), dtype=np.int8)
-    y[0::4, 0] = 1
-    y[1::4, 2] = 1
-    y[2::4, 1] = 1
-    return y
 
 
 def test_best_threshold_hand_computed():

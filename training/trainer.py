@@ -90,7 +90,7 @@ class TrainConfig:
     gold_weight: float = 1.0
     weak_passages: int = 0
     weak_weight: float = 0.3
-    aggregation: str = "majority"
+    aggregation: str = "label_model"  # gold dev macro-F1 0.600 vs majority 0.597 (framewatch lf-stats --gold)
     max_train: int | None = None
     learning_curve: tuple[float, ...] = ()
     lexical_params: dict[str, Any] = field(default_factory=dict)
