@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .runner import EvalResult, pr_curves
+from .runner import MIN_SLICE_POSITIVES, EvalResult, pr_curves
 
 
 def _slug(name: str) -> str:
@@ -97,8 +97,10 @@ def _tables(metrics: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
         for key, title in (("per_source", "source"), ("per_sampling", "sampling")):
             if key in m:
                 tables.append((
-                    f"Per {title}: {name}", [title, "passages", "macro F1", "micro F1"],
-                    [[s, r["n"], r["macro_f1"], r["micro_f1"]] for s, r in m[key].items()],
+                    f"Per {title}: {name} (labels with ≥ {MIN_SLICE_POSITIVES} positives in the slice)",
+                    [title, "passages", "labels scored", "macro F1", "micro F1"],
+                    [[s, r["n"], ", ".join(r["labels"]) or "–", r["macro_f1"], r["micro_f1"]]
+                     for s, r in m[key].items()],
                 ))
     lfs = metrics.get("labelling_functions")
     if lfs:

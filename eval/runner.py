@@ -20,6 +20,8 @@ from framewatch.model import FramingClassifier, load
 from . import metrics as M
 
 SCORE_BATCH = 256
+MIN_SLICE_POSITIVES = 20
+"""Per-source and per-sampling scores cover only labels with at least this many positives in the slice."""
 
 
 @dataclass
@@ -128,12 +130,19 @@ def model_metrics(
             groups_of: dict[str, list[int]] = defaultdict(list)
             for i, record in enumerate(records):
                 groups_of[field_of(record)].append(i)
-            result[key] = {
-                group: {"n": len(rows), "macro_f1": round(M.macro_f1(y[rows], predictions[rows]), 4),
-                        "micro_f1": round(M.micro_f1(y[rows], predictions[rows]), 4)}
-                for group, rows in sorted(groups_of.items())
-            }
+            result[key] = {group: slice_scores(y[rows], predictions[rows]) for group, rows in sorted(groups_of.items())}
     return result
+
+
+def slice_scores(y: np.ndarray, predictions: np.ndarray) -> dict[str, Any]:
+    """A slice's passages and, over the labels with at least ``MIN_SLICE_POSITIVES`` positives in it, per-label F1
+    and their macro and micro F1 (None where no label has enough: fewer positives make an F1 mostly noise)."""
+    kept = [j for j in range(len(LABELS)) if y[:, j].sum() >= MIN_SLICE_POSITIVES]
+    if not kept:
+        return {"n": len(y), "labels": {}, "macro_f1": None, "micro_f1": None}
+    f1 = M.per_label_prf(y[:, kept], predictions[:, kept])[:, 2]
+    return {"n": len(y), "labels": {LABELS[j]: round(float(v), 4) for j, v in zip(kept, f1)},
+            "macro_f1": round(float(f1.mean()), 4), "micro_f1": round(M.micro_f1(y[:, kept], predictions[:, kept]), 4)}
 
 
 def pr_curves(y: np.ndarray, scores: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:

@@ -184,3 +184,17 @@ def test_report_html_renders_with_plots_in_headless_chromium(gold_file, models, 
     # the plots put many distinct non-grey colours on the page; a page of text and tables would not
     colourful = (np.abs(image[..., 0] - image[..., 1]) + np.abs(image[..., 1] - image[..., 2])) > 60
     assert colourful.sum() > 2000
+
+
+def test_slices_score_only_labels_with_enough_positives():
+    from framewatch.eval.runner import MIN_SLICE_POSITIVES, slice_scores
+
+    y = np.zeros((60, len(LABELS)), dtype=np.int8)
+    y[:MIN_SLICE_POSITIVES, 0] = 1          # enough positives: scored
+    y[:MIN_SLICE_POSITIVES - 1, 1] = 1      # one short: left out, however it is predicted
+    predictions = y.copy()
+    predictions[:10, 0] = 0                 # half the label-0 positives missed
+    scores = slice_scores(y, predictions)
+    assert set(scores["labels"]) == {LABELS[0]} and scores["n"] == 60
+    assert scores["labels"][LABELS[0]] == pytest.approx(2 * 0.5 / 1.5, abs=1e-4) == scores["macro_f1"]
+    assert slice_scores(y[:5], predictions[:5])["macro_f1"] is None
