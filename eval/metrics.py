@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
+from sklearn.metrics import average_precision_score, f1_score, precision_recall_curve, precision_recall_fscore_support
 
 
 def _columns(y_true: np.ndarray) -> list[int]:
@@ -56,6 +56,17 @@ def pr_auc(y_true: np.ndarray, scores: np.ndarray) -> float | None:
     if not y_true.any():
         return None
     return float(average_precision_score(y_true, scores))
+
+
+def recall_at_precision(y_true: np.ndarray, scores: np.ndarray, precision: float) -> float | None:
+    """The highest recall any threshold reaches with at least ``precision`` on this data (0.0 if none does;
+    ``None`` without positives). An upper bound for a fixed threshold: it is chosen on the data it scores."""
+    y_true = np.asarray(y_true, dtype=int)
+    if not y_true.any():
+        return None
+    precisions, recalls, _ = precision_recall_curve(y_true, scores)
+    reached = precisions[:-1] >= precision
+    return float(recalls[:-1][reached].max()) if reached.any() else 0.0
 
 
 def reliability(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) -> list[dict[str, float]]:

@@ -90,9 +90,10 @@ def _tables(metrics: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
     for name, m in models.items():
         tables.append((
             f"Per label: {name}",
-            ["label", "precision", "recall", "F1", "F1 95% CI", "support", "predicted", "PR-AUC", "threshold"],
+            ["label", "precision", "recall", "F1", "F1 95% CI", "support", "predicted", "PR-AUC",
+             "best recall at P ≥ 0.60", "threshold"],
             [[label, r["precision"], r["recall"], r["f1"], r.get("f1_ci95"), r["support"], r["predicted"], r["pr_auc"],
-              r["threshold"]] for label, r in m["per_label"].items()],
+              r["best_recall_at_p60"], r["threshold"]] for label, r in m["per_label"].items()],
         ))
         for key, title in (("per_source", "source"), ("per_sampling", "sampling")):
             if key in m:

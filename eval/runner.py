@@ -108,10 +108,10 @@ def model_metrics(
     intervals = _bootstrap_f1(y, predictions, groups, n_bootstrap, seed) if n_bootstrap else {}
     per_label = report["per_label"]
     for j, label in enumerate(LABELS):
-        auc = M.pr_auc(y[:, j], scores[:, j])
         per_label[label].update({
-            "pr_auc": None if auc is None else round(auc, 4), "threshold": round(float(thresholds[j]), 4),
+            "pr_auc": _rounded(M.pr_auc(y[:, j], scores[:, j])), "threshold": round(float(thresholds[j]), 4),
             "predicted": int(predictions[:, j].sum()),
+            "best_recall_at_p60": _rounded(M.recall_at_precision(y[:, j], scores[:, j], 0.60)),
         })
         if intervals:
             per_label[label]["f1_ci95"] = [round(v, 4) for v in intervals[label]]
@@ -132,6 +132,10 @@ def model_metrics(
                 groups_of[field_of(record)].append(i)
             result[key] = {group: slice_scores(y[rows], predictions[rows]) for group, rows in sorted(groups_of.items())}
     return result
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def slice_scores(y: np.ndarray, predictions: np.ndarray) -> dict[str, Any]:

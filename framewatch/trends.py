@@ -625,7 +625,7 @@ def plot_trends(trends: Trends, dpi: int = 110) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D", "#A89400", "#000000",
                "#8C564B")
@@ -676,7 +676,8 @@ def plot_trends(trends: Trends, dpi: int = 110) -> bytes:
         ax.set_title(label, loc="left", fontsize=10, fontweight="bold")
         top = min(1.04, max(peak * 1.12, 0.05))
         ax.set_ylim(-0.03 * top, top)  # markers at 0% and 100% stay whole
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))  # whole percents: no 2.5% shown as 2%
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda share, _: f"{share * 100:.4g}%"))
         ax.grid(True, color="#e3e6ea", linewidth=0.6)
         ax.tick_params(labelsize=8)
         for side in ("top", "right"):

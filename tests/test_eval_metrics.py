@@ -72,3 +72,13 @@ def test_paired_bootstrap_of_identical_models_is_zero():
     result = M.paired_bootstrap(stat, stat, 4, n_resamples=50)
     assert result["difference"] == 0 and result["ci_low"] == result["ci_high"] == 0
     assert result["p_not_better"] == 1.0
+
+
+def test_recall_at_precision_is_the_best_operating_point():
+    y = np.array([1, 1, 0, 1, 0, 0, 1, 0])
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    # thresholds from the top: P/R = 1/.25, 1/.5, .67/.5, .75/.75, .6/.75, .5/.75, .57/1, .5/1
+    assert M.recall_at_precision(y, scores, 0.60) == pytest.approx(0.75)
+    assert M.recall_at_precision(y, scores, 0.55) == pytest.approx(1.0)
+    assert M.recall_at_precision(y, scores, 1.01) == 0.0
+    assert M.recall_at_precision(np.zeros(4, dtype=int), scores[:4], 0.6) is None
