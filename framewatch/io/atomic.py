@@ -89,8 +89,8 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
 
     What was at ``path`` is moved aside, the new directory renamed in, and the old one deleted: ``path`` holds the
     old content or the whole new content (for a moment between two renames, nothing), never a mixture, so a stale
-    file cannot survive into the new directory. The directory gets the permissions of a plain ``mkdir`` under the
-    current umask (not ``mkdtemp``'s 0700).
+    file cannot survive into the new directory. The directory and its files get the permissions of a plain ``mkdir``
+    and ``open`` under the current umask (not ``mkdtemp``'s 0700).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +100,7 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
         yield staging
         for file in staging.rglob("*"):
             if file.is_file():
+                os.chmod(file, 0o666 & ~_umask())  # libraries such as safetensors create their files 0600
                 with open(file, "rb+") as written:
                     os.fsync(written.fileno())
         old = None
