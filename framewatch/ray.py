@@ -93,7 +93,8 @@ def _cell(value: Any) -> str | None:
 
 
 def score_dataset(dataset: Any, model: Any = "default", text_column: str = "text", id_column: str | None = None, *,
-                  title_column: str | None = None, keep_columns: Sequence[str] = (), labels: Sequence[str] | None = None,
+                  title_column: str | None = None, keep_columns: Sequence[str] = (),
+                  labels: Sequence[str] | None = None,
                   min_score: float | None = None, passages: bool = False, include_text: bool = False,
                   batch_size: int = 32, num_actors: int | tuple[int, int] | None = None,
                   num_cpus_per_actor: float = 1, max_chars: int = DEFAULT_MAX_CHARS) -> Any:
@@ -107,7 +108,8 @@ def score_dataset(dataset: Any, model: Any = "default", text_column: str = "text
     text_column, id_column : where the text and id are; ``id_column=None`` uses ``"id"``.
     title_column : a title scored before the text (its evidence carries ``"field": "title"``), as ``--title-field``.
     keep_columns : columns copied into each output row (as text).
-    labels, min_score, passages, include_text : as for ``framewatch score`` (:class:`~framewatch.scoring.OutputOptions`).
+    labels, min_score, passages, include_text : as for ``framewatch score``
+        (:class:`~framewatch.scoring.OutputOptions`).
     batch_size : documents per actor call.
     num_actors : actors in the pool, or a (min, max) range Ray scales within; None lets Ray choose. Each actor holds
         its CPUs for the whole run, so leave the cluster CPUs for the reading and writing tasks too (on a 2-CPU

@@ -294,7 +294,8 @@ class FramingClassifier:
         try:
             model = cls(**config.get("params", {}))
         except TypeError as error:
-            raise ModelFormatError(f"{directory / CONFIG_NAME}: parameters do not fit {cls.__name__} ({error})") from None
+            raise ModelFormatError(f"{directory / CONFIG_NAME}: parameters do not fit {cls.__name__} "
+                                   f"({error})") from None
         if tuple(config["labels"]) != LABELS:
             raise ModelFormatError(
                 f"{directory / CONFIG_NAME}: labels {config['labels']} differ from this taxonomy's {list(LABELS)}"

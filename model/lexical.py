@@ -309,8 +309,8 @@ class HashedWordNgrams:
     Tokens are maximal runs of ``\\w`` characters, as sklearn's ``(?u)\\b\\w+\\b``, and an n-gram is n consecutive
     tokens of one text, so the counts equal ``CountVectorizer(lowercase=False, vocabulary=...)`` on case-folded
     text. N-grams and vocabulary terms are matched by a 64-bit polynomial hash (:func:`_segment_hashes`) in an
-    open hash table instead of Python strings in a dict; ``exact`` is False when two vocabulary terms share a hash, and the caller then falls back
-    to sklearn.
+    open hash table instead of Python strings in a dict; ``exact`` is False when two vocabulary terms share a hash,
+    and the caller then falls back to sklearn.
     """
 
     def __init__(self, ngram_range: Sequence[int], vocabulary: Sequence[str]) -> None:

@@ -112,7 +112,8 @@ def test_out_never_replaces_a_folder_eval_did_not_write(gold_file, models, tmp_p
     runner = CliRunner()
     args = ["eval", "--data", str(gold_file), "--model", models[0], "--bootstrap", "0", "--no-lfs"]
     result = runner.invoke(main, args + ["--out", str(precious)])
-    assert result.exit_code == 1 and "not written by framewatch eval" in result.output and "--overwrite" in result.output
+    assert result.exit_code == 1
+    assert "not written by framewatch eval" in result.output and "--overwrite" in result.output
     assert (precious / "train.jsonl").read_text() == "keep me\n"
     # a previous report is replaced whole: nothing stale survives
     report = tmp_path / "report"

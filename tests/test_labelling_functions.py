@@ -1,5 +1,4 @@
 """The labelling functions on real-looking sentences: positives per label and near misses that must not fire."""
-import re
 from collections import Counter
 
 import numpy as np

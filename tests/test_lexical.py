@@ -11,7 +11,7 @@ from safetensors.numpy import load_file
 from sklearn.feature_extraction.text import CountVectorizer
 
 from framewatch.data.text import model_text
-from framewatch.model import FramingClassifier, LexicalClassifier, ModelFormatError
+from framewatch.model import FramingClassifier, LexicalClassifier
 from framewatch.model import lexical
 from framewatch.model.lexical import HashedCharNgrams, fold_join
 

@@ -139,7 +139,8 @@ def pick_by_model(passages: Sequence[Passage], proba: np.ndarray, thresholds: np
         progressed = False
         for j, label in enumerate(labels):
             order = orders[j]
-            while cursors[j] < len(order) and (order[cursors[j]] in chosen or not np.isfinite(key[order[cursors[j]], j])):
+            while cursors[j] < len(order) and (order[cursors[j]] in chosen
+                                               or not np.isfinite(key[order[cursors[j]], j])):
                 cursors[j] += 1
             if cursors[j] == len(order):
                 continue
@@ -347,7 +348,8 @@ def scored_passages(path: str | Path) -> tuple[list[Passage], np.ndarray]:
 
 
 def select(passages: Sequence[Passage], strategy: str, n: int, *, seed: int = 0, query: str | None = None,
-           query_name: str | None = None, max_per_doc: int = 1, model=None, model_name: str = "default", scores: np.ndarray | None = None,
+           query_name: str | None = None, max_per_doc: int = 1, model=None, model_name: str = "default",
+           scores: np.ndarray | None = None,
            pool: int | None = None, labels: Sequence[str] = LABELS) -> list[Pick]:
     """Pick ``n`` passages by ``strategy`` (:data:`STRATEGIES`).
 

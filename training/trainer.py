@@ -112,7 +112,8 @@ class TrainConfig:
             raise ValueError(f"TrainConfig.candidates needs a model that can be saved, not only {NOT_SAVED}")
         bad_export = sorted(set(self.export) - set(self.candidates) | set(self.export) & set(NOT_SAVED))
         if bad_export:
-            raise ValueError(f"TrainConfig.export names candidates that are not trained or cannot be saved: {bad_export}")
+            raise ValueError(f"TrainConfig.export names candidates that are not trained or cannot be saved: "
+                             f"{bad_export}")
         for name in ("gold_weight", "weak_weight"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"TrainConfig.{name} must be positive, found {getattr(self, name)}")
@@ -124,7 +125,8 @@ class TrainConfig:
         for name in ("max_train", "weak_passages"):
             value = getattr(self, name)
             if value is not None and value < (1 if name == "max_train" else 0):
-                raise ValueError(f"TrainConfig.{name} must be at least {1 if name == 'max_train' else 0}, found {value}")
+                least = 1 if name == "max_train" else 0
+                raise ValueError(f"TrainConfig.{name} must be at least {least}, found {value}")
 
     @classmethod
     def from_json(cls, path: Path) -> "TrainConfig":
@@ -368,8 +370,8 @@ def learning_curve(config: TrainConfig, selected: str, fitted: dict[str, Framing
         else:
             model = fit(clone(fitted[selected]), part)
         model.calibrate(part.calibration.X, part.calibration.y)
-        point = {"silver_share": share, "silver_train_passages": part.sources["silver_train_passages"],
-                 **{test: split_report(model, split)["macro_f1"] for test, split in part.tests.items() if split.records}}
+        scores = {test: split_report(model, split)["macro_f1"] for test, split in part.tests.items() if split.records}
+        point = {"silver_share": share, "silver_train_passages": part.sources["silver_train_passages"], **scores}
         log(f"  learning curve {share:.0%} of silver: {point} ({time.time() - tick:.0f} s)")
         points.append(point)
     points.append({"silver_share": 1.0, "silver_train_passages": data.sources["silver_train_passages"],
