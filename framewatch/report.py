@@ -156,6 +156,17 @@ def _windows(text: str, evidence: list[dict[str, Any]]) -> list[tuple[int, int]]
     return spans or [(0, min(len(text), 2 * CONTEXT_CHARS))]
 
 
+def _placed(value: Any, evidence: list[Any], unplaced: list[dict[str, Any]]) -> list[tuple[str, Any, str]] | None:
+    """The segments of ``value`` with the evidence that aligns to it; evidence that does not (all of it when ``value``
+    is not text) is added to ``unplaced``."""
+    if not isinstance(value, str):
+        unplaced += [_item(e) for e in evidence]
+        return None
+    good, bad = _aligned(value, evidence)
+    unplaced += bad
+    return _segments(value, good)
+
+
 def _segments(text: str, evidence: list[dict[str, Any]]) -> list[tuple[str, Any, str]]:
     """The shown text as ``(kind, evidence, text)`` pieces: plain text, marked evidence, and gaps where a long
     text is cut."""
@@ -189,20 +200,8 @@ def document_view(row: dict[str, Any], number: int) -> dict[str, Any]:
     in_text = [e for e in evidence if isinstance(e, dict) and e.get("field") != "title"]
     text, title = row.get("text"), row.get("title")
     unplaced: list[dict[str, Any]] = []
-    if isinstance(title, str) and title:
-        good, bad = _aligned(title, in_title)
-        title_segments = _segments(title, good)
-        unplaced += bad
-    else:
-        title_segments = None
-        unplaced += [_item(e) for e in in_title]
-    if isinstance(text, str):
-        good, bad = _aligned(text, in_text)
-        segments = _segments(text, good)
-        unplaced += bad
-    else:
-        segments = None
-        unplaced += [_item(e) for e in in_text]
+    title_segments = _placed(title or None, in_title, unplaced)
+    segments = _placed(text, in_text, unplaced)
     return {
         "number": number, "id": str(row["id"]), "title": str(title) if title else "", "title_segments": title_segments,
         "details": details, "labels": labels, "n_sentences": row.get("n_sentences"), "n_evidence": len(evidence),
