@@ -54,11 +54,11 @@ def _write_stats():
         Path(path).write_text(json.dumps(stats, indent=1), encoding="utf-8")
 
 
-def counted(reader: str, run, *args):
+def counted(reader: str, run, *args, **kwargs):
     """Run one case of ``reader``, counting it and (by exception type and place) any crash, then re-raising."""
     STATS[reader]["cases"] += 1
     try:
-        return run(*args)
+        return run(*args, **kwargs)
     except Exception as error:
         frame = traceback.extract_tb(error.__traceback__)[-1]
         STATS[reader]["crashes"].add(f"{type(error).__name__} at {Path(frame.filename).name}:{frame.lineno}")
@@ -118,6 +118,13 @@ def check(items: list, source: str, *, lines: bool) -> tuple[list[Record], list[
     return records, problems
 
 
+def read_checked(data: bytes, source: str, fmt: str, read_options, *, lines: bool) -> list:
+    """Read ``data`` as ``fmt`` from a stream named ``source`` and check every item it yields."""
+    items = list(read_stream(stream(data), source, "fuzz", fmt, read_options))
+    check(items, source, lines=lines)
+    return items
+
+
 def stream(data: bytes) -> io.BufferedReader:
     return io.BufferedReader(io.BytesIO(data))
 
@@ -146,8 +153,7 @@ def test_jsonl_reader_survives_hostile_lines(lines, read_options, head):
     data = head + b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n"
 
     def case():
-        items = list(read_stream(stream(data), "fuzz.jsonl", "fuzz", "jsonl", read_options))
-        check(items, "fuzz.jsonl", lines=True)
+        items = read_checked(data, "fuzz.jsonl", "jsonl", read_options, lines=True)
         if read_options.encoding is None and not head:
             physical = data.split(b"\n")
             physical[0] = physical[0].removeprefix(b"\xef\xbb\xbf")  # a BOM opening the file is not content
@@ -185,11 +191,7 @@ csv_data = st.one_of(
 @FUZZ
 @given(csv_data, options, st.sampled_from(["csv", "tsv"]))
 def test_csv_reader_survives_hostile_rows(data, read_options, fmt):
-    def case():
-        items = list(read_stream(stream(data), "fuzz.csv", "fuzz", fmt, read_options))
-        check(items, "fuzz.csv", lines=True)
-
-    counted("csv", case)
+    counted("csv", read_checked, data, "fuzz.csv", fmt, read_options, lines=True)
 
 
 # ---------------------------------------------------------------------------------------------- Parquet
@@ -276,11 +278,7 @@ feed_data = st.one_of(
 @FUZZ
 @given(feed_data, options)
 def test_feed_reader_survives_hostile_feeds(data, read_options):
-    def case():
-        items = list(read_stream(stream(data), "fuzz.rss", "fuzz", "feed", read_options))
-        check(items, "fuzz.rss", lines=False)
-
-    counted("feed", case)
+    counted("feed", read_checked, data, "fuzz.rss", "feed", read_options, lines=False)
 
 
 # ---------------------------------------------------------------------------------------------- HTML
@@ -302,11 +300,7 @@ html_data = st.one_of(
 @FUZZ
 @given(html_data, options)
 def test_html_reader_survives_hostile_pages(data, read_options):
-    def case():
-        items = list(read_stream(stream(data), "fuzz.html", "fuzz", "html", read_options))
-        check(items, "fuzz.html", lines=False)
-
-    counted("html", case)
+    counted("html", read_checked, data, "fuzz.html", "html", read_options, lines=False)
 
 
 @FUZZ
@@ -336,8 +330,7 @@ text_data = st.one_of(
 @given(text_data, options, st.sampled_from(["text", "auto"]))
 def test_text_reader_and_sniffing_survive_hostile_bytes(data, read_options, fmt):
     def case():
-        items = list(read_stream(stream(data), "fuzz.txt", "fuzz", fmt, read_options))
-        check(items, "fuzz.txt", lines=False)
+        read_checked(data, "fuzz.txt", fmt, read_options, lines=False)
         stdin = list(read_stdin(io.BytesIO(data), fmt, read_options))  # a pipe, read through the adapter
         check(stdin, "<stdin>", lines=False)
 
