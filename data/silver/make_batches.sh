@@ -31,44 +31,46 @@ common() {
   previous
 }
 cue() { python -c "import json,sys; print(json.load(open('data/cue_searches.json'))[sys.argv[1]])" "$1"; }
-seed=1000
-case $round in
-r0)
-  for item in wcep=2000 state_hrr=1000 whitehouse_press=800 state_press=800 whitehouse_briefings=800 kremlin_press=700 \
-              zelenskyy_press=600 zelensky_speeches=600 euvsdisinfo=400 fakes_syria=300 unsc=250 wikinews=150; do
+seed=1000  # each export takes the next seed, plus the round's offset
+# random_exports ROUND OFFSET SOURCE=N...: N random sentences of random documents of each source
+random_exports() {
+  local dir=$1 offset=$2 item source n; shift 2
+  for item in "$@"; do
     source=${item%=*}; n=${item#*=}; seed=$((seed + 1))
-    framewatch annotate export $(common) --source "$source" --strategy random -n "$n" --seed "$seed" \
-      -o "$out/r0/random-$source.jsonl"
+    framewatch annotate export $(common) --source "$source" --strategy random -n "$n" --seed "$((seed + offset))" \
+      -o "$out/$dir/random-$source.jsonl"
   done
-  for item in "unverified_casualty_claim modern 1000" "anonymous_source modern 600" "official_denial modern 1000" \
-              "social_media_sourcing_strict modern 600" "social_media_sourcing modern 400" \
-              "verification_gap modern 800" "emotional_appeal modern 600" "emotional_appeal partisan 600" \
-              "collapse_narrative_strict modern 300" "collapse_narrative_partisan partisan 800" \
-              "collapse_narrative_partisan muc 300" "discrediting modern 500" "discrediting partisan 500"; do
+}
+# cue_exports ROUND OFFSET "SEARCH WHERE N"...: N passages of a cue search (data/cue_searches.json) in modern,
+# partisan or MUC text
+cue_exports() {
+  local dir=$1 offset=$2 item search where n scope; shift 2
+  for item in "$@"; do
     read -r search where n <<<"$item"; seed=$((seed + 1))
     case $where in partisan) scope=("${partisan[@]}");; muc) scope=(--source muc34);; *) scope=("${modern[@]}");; esac
     framewatch annotate export $(common) "${scope[@]}" --strategy cue_search --query "$(cue "$search")" \
-      --query-name "$search" --max-per-doc 3 -n "$n" --seed "$seed" -o "$out/r0/cue-$search-$where.jsonl"
-  done ;;
+      --query-name "$search" --max-per-doc 3 -n "$n" --seed "$((seed + offset))" -o "$out/$dir/cue-$search-$where.jsonl"
+  done
+}
+case $round in
+r0)
+  random_exports r0 0 wcep=2000 state_hrr=1000 whitehouse_press=800 state_press=800 whitehouse_briefings=800 \
+    kremlin_press=700 zelenskyy_press=600 zelensky_speeches=600 euvsdisinfo=400 fakes_syria=300 unsc=250 wikinews=150
+  cue_exports r0 0 "unverified_casualty_claim modern 1000" "anonymous_source modern 600" "official_denial modern 1000" \
+              "social_media_sourcing_strict modern 600" "social_media_sourcing modern 400" \
+              "verification_gap modern 800" "emotional_appeal modern 600" "emotional_appeal partisan 600" \
+              "collapse_narrative_strict modern 300" "collapse_narrative_partisan partisan 800" \
+              "collapse_narrative_partisan muc 300" "discrediting modern 500" "discrediting partisan 500" ;;
 r2)
   framewatch annotate export $(common) "${modern[@]}" --strategy model_confident --model "$MODEL" --pool 60000 \
     --labels official_denial,emotional_appeal,verification_gap,social_media_sourcing,collapse_narrative \
     -n 600 --seed 1201 -o "$out/r2/confident.jsonl"
-  for item in "social_media_sourcing_strict modern 1500" "official_denial modern 400" \
+  cue_exports r2 200 "social_media_sourcing_strict modern 1500" "official_denial modern 400" \
               "emotional_appeal partisan 400" "verification_gap modern 400" "collapse_narrative_partisan partisan 400" \
-              "collapse_narrative_partisan muc 400" "collapse_narrative_strict modern 200"; do
-    read -r search where n <<<"$item"; seed=$((seed + 1))
-    case $where in partisan) scope=("${partisan[@]}");; muc) scope=(--source muc34);; *) scope=("${modern[@]}");; esac
-    framewatch annotate export $(common) "${scope[@]}" --strategy cue_search --query "$(cue "$search")" \
-      --query-name "$search" --max-per-doc 3 -n "$n" --seed "$((seed + 200))" -o "$out/r2/cue-$search-$where.jsonl"
-  done ;;
+              "collapse_narrative_partisan muc 400" "collapse_narrative_strict modern 200" ;;
 r3)
-  for item in wcep=800 state_hrr=300 whitehouse_press=250 state_press=250 whitehouse_briefings=250 kremlin_press=150 \
-              zelenskyy_press=150 zelensky_speeches=150 euvsdisinfo=100; do
-    source=${item%=*}; n=${item#*=}; seed=$((seed + 1))
-    framewatch annotate export $(common) --source "$source" --strategy random -n "$n" --seed "$((seed + 300))" \
-      -o "$out/r3/random-$source.jsonl"
-  done
+  random_exports r3 300 wcep=800 state_hrr=300 whitehouse_press=250 state_press=250 whitehouse_briefings=250 \
+    kremlin_press=150 zelenskyy_press=150 zelensky_speeches=150 euvsdisinfo=100
   framewatch annotate export $(common) "${modern[@]}" --strategy cue_search --query "$(cue social_media_sourcing)" \
     --query-name social_media_sourcing --max-per-doc 3 -n 2400 --seed 1301 -o "$out/r3/cue-social_media_sourcing.jsonl"
   framewatch annotate export $(common) "${modern[@]}" --strategy model_confident --model "$MODEL" --pool 60000 \
