@@ -45,41 +45,40 @@ def _schema(labels: Sequence[str], keep: Sequence[str], passages: bool, include_
 class DocumentScorer:
     """The actor class: loads the model once, then scores a batch of rows into a table of output rows.
 
-    A row whose text is missing, not a string, empty or longer than ``max_chars``, or that has no id, becomes an
-    error row instead of stopping the batch.
+    A row without an id, or that local scoring would report (text missing, empty, not a string, with lone
+    surrogates, or over ``max_chars`` with its title), becomes an error row instead of stopping the batch.
     """
 
     def __init__(self, model: Any, text_column: str, id_column: str, title_column: str | None, keep: Sequence[str],
                  options: Any, max_chars: int) -> None:
-        from framewatch.model import FramingClassifier, load
+        from framewatch.io.records import ReadOptions
+        from framewatch.scoring import _load_model
 
-        self.model = model if isinstance(model, FramingClassifier) else load(model)
-        self.text_column, self.id_column, self.title_column = text_column, id_column, title_column
-        self.keep = list(keep)
-        self.options, self.max_chars = options, max_chars
+        self.model = _load_model(model)
+        self.id_column, self.keep, self.options = id_column, list(keep), options
+        self.read_options = ReadOptions(text_field=text_column, id_field=id_column, title_field=title_column,
+                                        max_chars=max_chars)
         self.schema = _schema(options.label_names, self.keep, options.passages, options.include_text)
 
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
 
+        from framewatch.io.records import Problem, record_from_mapping, record_id_of
         from framewatch.scoring import score_batch
 
         rows = batch.to_pylist() if hasattr(batch, "to_pylist") else batch.to_dict("records")
         good, out = [], []
         for row in rows:
-            record_id, text = row.get(self.id_column), row.get(self.text_column)
             fields = {name: _cell(row.get(name)) for name in self.keep}
-            if record_id in (None, ""):
-                error = f"no {self.id_column!r}: the Ray engine needs an id in every record"
-            elif not isinstance(text, str) or not text.strip():
-                error = f"missing or empty string field {self.text_column!r}"
-            elif len(text) > self.max_chars:
-                error = f"text of {len(text)} characters is over max_chars {self.max_chars}"
-            else:
-                title = row.get(self.title_column) if self.title_column else None
-                good.append((str(record_id), text, fields, title if isinstance(title, str) and title.strip() else None))
+            if record_id_of(row.get(self.id_column)) is None:  # a distributed run has no line number to derive one
+                out.append({"id": None, **fields,
+                            "error": f"no {self.id_column!r}: the Ray engine needs an id in every record"})
                 continue
-            out.append({"id": None if record_id in (None, "") else str(record_id), **fields, "error": error})
+            item = record_from_mapping(row, "ray", 0, self.read_options, 0, "string field")  # local scoring's checks
+            if isinstance(item, Problem):
+                out.append({"id": item.id, **fields, "error": item.error})
+            else:
+                good.append((item.id, item.text, fields, item.title))
         for _, _, scored in score_batch(self.model, good, self.options) if good else []:
             out.extend({**row, "error": None} for row in scored)
         return pa.Table.from_pylist(out, schema=self.schema)
@@ -123,12 +122,13 @@ def score_dataset(dataset: Any, model: Any = "default", text_column: str = "text
     >>> scored = framewatch.ray.score_dataset(docs, id_column="url", num_actors=4)  # doctest: +SKIP
     >>> scored.filter(lambda row: row["error"] is None).write_parquet("scored/")   # doctest: +SKIP
     """
-    from framewatch.scoring import RESERVED_FIELDS, OutputOptions
+    from framewatch.scoring import OutputOptions, keep_field_clash
 
     options = OutputOptions(None if labels is None else tuple(labels), min_score, passages, include_text)
-    clash = sorted(RESERVED_FIELDS & set(keep_columns) | {"error"} & set(keep_columns))
+    clash = "'error' is an output key; rename that field" if "error" in keep_columns else \
+        keep_field_clash(keep_columns, options, title_column)
     if clash:
-        raise ValueError(f"keep column {clash[0]!r} is an output field; rename that column")
+        raise ValueError(f"keep column {clash}")
     return dataset.map_batches(
         DocumentScorer, batch_size=batch_size, batch_format="pyarrow", concurrency=num_actors,
         num_cpus=num_cpus_per_actor,

@@ -147,6 +147,19 @@ class OutputOptions:
 # ---------------------------------------------------------------------------------------------- scoring
 
 
+def keep_field_clash(kept: Iterable[str], options: OutputOptions, title_field: str | None) -> str | None:
+    """Why the kept fields cannot sit beside the scored ones in an output row (None when they can): a field named
+    like an output key, or a kept ``title`` beside the scored title that ``include_text`` writes."""
+    kept = set(kept)
+    clash = sorted(RESERVED_FIELDS & kept | ({"field"} & kept if options.passages else set()))
+    if clash:
+        return f"{clash[0]!r} is an output key; rename that field"
+    if options.include_text and "title" in kept and title_field not in (None, "title"):
+        return (f"'title' would clash with the scored title that --with-text writes (from --title-field "
+                f"{title_field!r}); drop one")
+    return None
+
+
 def _load_model(model: Any) -> Any:
     from framewatch.model import FramingClassifier, load
 
@@ -514,13 +527,9 @@ def score_inputs(inputs: Sequence[str] = (), output: str | None = None, *, fmt: 
     """
     read_options = read_options or ReadOptions()
     options = output_options or OutputOptions()
-    kept = set(read_options.keep_fields or ())
-    clash = sorted(RESERVED_FIELDS & kept | ({"field"} & kept if options.passages else set()))
+    clash = keep_field_clash(read_options.keep_fields or (), options, read_options.title_field)
     if clash:
-        raise InputError(f"--keep-fields {clash[0]!r} is an output key; rename that field")
-    if (options.include_text and "title" in kept and read_options.title_field not in (None, "title")):
-        raise InputError(f"--keep-fields 'title' would clash with the scored title that --with-text writes (from "
-                         f"--title-field {read_options.title_field!r}); drop one")
+        raise InputError(f"--keep-fields {clash}")
     if batch_size < 1 or workers < 1:
         raise InputError("--batch-size and --workers must be at least 1")
     to_stdout = output in (None, "-")

@@ -87,3 +87,33 @@ def test_cli_engine_ray_writes_rows_and_errors(cluster, documents, tmp_path):
     assert set(read_rows(str(out / "errors" / "*"))) == {"empty-text", "no-text"}
     result = CliRunner().invoke(main, ["score", str(path), "--engine", "ray"])
     assert result.exit_code == 2 and "needs -o DIR" in result.output
+
+
+
+class Batch(list):
+    """Rows as Ray hands them to an actor (``to_pylist``), without Arrow's own limits on what a column holds."""
+
+    def to_pylist(self) -> list:
+        return list(self)
+
+
+def test_actor_rows_apply_the_checks_of_local_scoring():
+    """The actor reports what local scoring reports: a NaN id is missing, lone surrogates and a title that takes the
+    record over max_chars are errors; and kept columns cannot take output keys."""
+    import framewatch.ray
+    from framewatch.scoring import OutputOptions
+
+    scorer = framewatch.ray.DocumentScorer("lexical", "text", "id", "title", [], OutputOptions(), max_chars=40)
+    rows = scorer(Batch([
+        {"id": "ok", "text": "Officials declined to comment.", "title": "Short"},
+        {"id": "surrogate", "text": "Broken \ud800 text.", "title": None},
+        {"id": "long", "text": "Officials declined to comment.", "title": "A title of twenty-odd chars"},
+        {"id": float("nan"), "text": "No usable id.", "title": None},
+    ])).to_pylist()
+    errors = {row["id"]: row["error"] for row in rows}
+    assert errors["ok"] is None
+    assert "lone surrogates" in errors["surrogate"] and "with its title" in errors["long"]
+    assert "needs an id" in errors[None]
+    for keep, options in ((["field"], OutputOptions(passages=True)), (["error"], OutputOptions())):
+        with pytest.raises(ValueError, match="is an output key"):
+            framewatch.ray.score_dataset(None, keep_columns=keep, labels=options.labels, passages=options.passages)
