@@ -16,7 +16,6 @@ id or link of the input can inject markup or script; Python only decides what is
 from __future__ import annotations
 
 import heapq
-import json
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from framewatch.data.taxonomy import LABELS, load_taxonomy
+from framewatch.io.readers.jsonl import json_line
 from framewatch.io.records import InputError
 
 COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D", "#A89400")
@@ -82,10 +82,9 @@ def read_scored(path: str | Path, on_problem: Callable[[str], None] | None = Non
             number += 1
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as error:
-                problem(f"{path}:{number}: malformed JSON ({error.msg}, column {error.colno})")
+            row, malformed = json_line(line.rstrip("\r\n"))
+            if malformed:
+                problem(f"{path}:{number}: {malformed}")
                 continue
             if not _is_document_row(row):
                 problem(f"{path}:{number}: not a scored document (expected the JSONL of framewatch score)")

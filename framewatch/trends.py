@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from framewatch.data.taxonomy import LABELS
-from framewatch.io.records import InputError
+from framewatch.io.readers.jsonl import json_line
+from framewatch.io.records import InputError, has_surrogates
 
 __all__ = [
     "FREQS", "LabelTrend", "Skipped", "TrendFiles", "TrendRow", "Trends", "aggregate", "input_files", "mean_interval",
@@ -322,10 +323,8 @@ def _read_jsonl(path: Path) -> Iterator[_Item]:
                 except UnicodeDecodeError:
                     yield where, None, MALFORMED, "not UTF-8 text"
                     continue
-                try:
-                    yield where, json.loads(text), "", ""
-                except json.JSONDecodeError as error:
-                    yield where, None, MALFORMED, f"malformed JSON ({error.msg}, column {error.colno})"
+                obj, malformed = json_line(text)
+                yield (where, None, MALFORMED, malformed) if malformed else (where, obj, "", "")
     except (OSError, EOFError) as error:  # a damaged gzip stream
         yield f"{path}:{number + 1}", None, UNREADABLE, f"cannot read on ({error})"
 
@@ -388,7 +387,7 @@ def _read_csv(path: Path) -> Iterator[_Item]:
                     yield where, None, NOT_SCORED, f"not a scored document ({bad_header})"
                 elif len(row) != len(header):
                     yield where, None, MALFORMED, f"malformed row: {len(row)} fields under a header of {len(header)}"
-                elif any("\udc80" <= c <= "\udcff" for cell in row for c in cell):
+                elif any(has_surrogates(cell) for cell in row):
                     yield where, None, MALFORMED, "not UTF-8 text"
                 else:
                     cells = dict(zip(header, row))

@@ -109,6 +109,11 @@ def test_bad_report_lines_are_skipped_and_counted_like_score_does(tmp_path):
     assert f"{broken}:2: malformed JSON (Expecting value, column 8)" in result.output  # no "at at column"
     page = (tmp_path / "r.html").read_text()
     assert "3 malformed lines of the input skipped" in page and page.count('<article class="doc"') == 2
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n" + broken.read_text().splitlines()[-1] + "\n")
+    problems = []
+    assert [row["id"] for row in read_scored(deep, problems.append)] == ["c"]
+    assert problems == [f"{deep}:1: malformed JSON (nested too deeply)"]
     with pytest.raises(InputError, match="malformed JSON"):
         list(read_scored(broken))  # the library raises unless told what to do with a bad line
 

@@ -173,6 +173,10 @@ def test_bad_rows_are_counted_and_skipped_with_file_and_line(tmp_path):
                                         f"--passages)")
     assert counts["not a scored document"][0] == 3
     assert counts["not a scored document"][1].startswith(f"{path}:4: not a scored document")
+    deep = write_jsonl(tmp_path / "deep.jsonl", [good[0], "[" * 100_000, good[1]])  # over the parser's recursion
+    deep_trends = aggregate(deep, by="source", freq="week")
+    assert deep_trends.documents == 2
+    assert deep_trends.skipped["malformed line"].first == f"{deep}:2: malformed JSON (nested too deeply)"
     assert counts["no usable date"][0] == 2 and counts["no usable date"][1].startswith(f"{path}:6: no date")
     assert counts["no group value"] == (1, f"{path}:8: no 'source' value")
     assert trends.skipped_rows == 8

@@ -7,11 +7,7 @@ import csv
 from typing import IO, Iterator
 
 from framewatch.io.readers.text import ENCODING_HINT, CappedLines
-from framewatch.io.records import Item, Problem, ReadOptions, record_from_mapping
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in text)
+from framewatch.io.records import Item, Problem, ReadOptions, has_surrogates, record_from_mapping
 
 
 class _CsvLines:
@@ -94,7 +90,7 @@ def read_csv(stream: IO[bytes], source: str, options: ReadOptions, delimiter: st
             yield Problem(source, line, f"malformed row: {len(row)} fields under a header of {len(header)}",
                           nbytes=nbytes)
             continue
-        if any(_has_surrogates(cell) for cell in row):
+        if any(has_surrogates(cell) for cell in row):
             why = (f"not UTF-8 text (undecodable bytes in the row); {ENCODING_HINT}" if options.encoding is None else
                    f"not {options.encoding} text (undecodable bytes in the row; --encoding {options.encoding})")
             yield Problem(source, line, why, nbytes=nbytes)

@@ -3,10 +3,23 @@ and the run goes on."""
 from __future__ import annotations
 
 import json
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from framewatch.io.readers.text import ENCODING_HINT, CappedLines
 from framewatch.io.records import Item, Problem, ReadOptions, record_from_mapping
+
+
+def json_line(line: str) -> tuple[Any, str | None]:
+    """The value of one JSON line and None, or None and why it is malformed (bad syntax, nested too deeply for the
+    parser, an integer over Python's digit limit): no line raises."""
+    try:
+        return json.loads(line), None
+    except json.JSONDecodeError as error:
+        return None, f"malformed JSON ({error.msg}, column {error.colno})"
+    except RecursionError:
+        return None, "malformed JSON (nested too deeply)"
+    except ValueError as error:
+        return None, f"malformed JSON ({error})"
 
 
 def read_jsonl(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Item]:
@@ -33,16 +46,9 @@ def read_jsonl(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator
                 why = f"not {options.encoding} text (undecodable bytes; --encoding {options.encoding})"
             yield Problem(source, number, why, nbytes=nbytes)
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Problem(source, number, f"malformed JSON ({error.msg}, column {error.colno})", nbytes=nbytes)
-            continue
-        except RecursionError:
-            yield Problem(source, number, "malformed JSON (nested too deeply)", nbytes=nbytes)
-            continue
-        except ValueError as error:  # an integer over Python's digit limit
-            yield Problem(source, number, f"malformed JSON ({error})", nbytes=nbytes)
+        obj, malformed = json_line(line)
+        if malformed:
+            yield Problem(source, number, malformed, nbytes=nbytes)
             continue
         if not isinstance(obj, dict):
             yield Problem(source, number, f"expected a JSON object, found {type(obj).__name__}", nbytes=nbytes)
