@@ -29,17 +29,12 @@ def _schema(labels: Sequence[str], keep: Sequence[str], passages: bool, include_
     """The Arrow schema of every output batch (fixed, so batches with no evidence still match the others)."""
     import pyarrow as pa
 
-    scores = pa.struct([(label, pa.float64()) for label in labels])
+    from framewatch.io.writers import scored_arrow_fields
+
     kept = [(name, pa.string()) for name in keep]
-    if passages:
-        body = [("sentence", pa.int32()), ("field", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
-                ("text", pa.string()), ("scores", scores), ("labels", pa.list_(pa.string()))]
-    else:
-        evidence = pa.struct([("field", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
-                              ("text", pa.string()), ("scores", scores), ("labels", pa.list_(pa.string()))])
-        body = [("scores", scores), ("labels", pa.list_(pa.string())), ("evidence", pa.list_(evidence)),
-                ("n_sentences", pa.int32()), *([("text", pa.string()), ("title", pa.string())] if include_text else [])]
-    return pa.schema([("id", pa.string()), *kept, *body, ("error", pa.string())])
+    text = [("text", pa.string()), ("title", pa.string())] if include_text and not passages else []
+    return pa.schema([("id", pa.string()), *kept, *scored_arrow_fields(labels, passages), *text,
+                      ("error", pa.string())])
 
 
 class DocumentScorer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Sequence
+from typing import IO, Any, Callable, Iterator, NamedTuple, Sequence
 
 from framewatch.io.records import InputError
 
@@ -29,14 +29,27 @@ def _kind(value: Any) -> str:
     return "float" if isinstance(value, float) else "str" if isinstance(value, str) else "json"
 
 
-def _columns(path: Path, passages: bool, labels: Sequence[str]) -> tuple[list[str], dict[str, str], list[str]]:
-    """Kept-field names (first-seen order) with a type for Parquet, and the label names, from the staged rows."""
+class _Columns(NamedTuple):
+    """What one pass over the staged rows tells the converters."""
+
+    fields: list[str]  # kept-field names, in first-seen order
+    types: dict[str, str]  # a Parquet type per kept field
+    labels: list[str]
+    has_text: bool  # the first row has the text (--with-text)
+    titled: bool  # some row is a passage of a title
+
+
+def _columns(path: Path, passages: bool, labels: Sequence[str]) -> _Columns:
+    """Kept fields with their types, the label names, and whether the rows carry text or title passages."""
     known = set(_PASSAGE_KEYS if passages else _DOCUMENT_KEYS)
     kinds: dict[str, set[str]] = {}
     found_labels: list[str] | None = None
+    has_text = titled = False
     for row in _staged_rows(path):
         if found_labels is None:
             found_labels = list(row["scores"])
+            has_text = "text" in row
+        titled = titled or "field" in row
         for name, value in row.items():
             if name not in known:
                 kind = kinds.setdefault(name, set())
@@ -46,30 +59,34 @@ def _columns(path: Path, passages: bool, labels: Sequence[str]) -> tuple[list[st
     for name, kind in kinds.items():
         types[name] = (kind.pop() if len(kind) == 1 else "float" if kind == {"int", "float"} else
                        "str" if not kind else "json")
-    return list(kinds), types, found_labels or list(labels)
+    return _Columns(list(kinds), types, found_labels or list(labels), has_text, titled)
 
 
-def _has_title_passages(path: Path) -> bool:
-    return any("field" in row for row in _staged_rows(path))
+def scored_arrow_fields(labels: Sequence[str], passages: bool) -> list[tuple[str, Any]]:
+    """The Arrow columns of the scores after the kept fields: a passage's sentence, offsets, text and scores, or a
+    document's scores, labels, evidence and sentence count (``field`` is ``"title"`` for a title's sentences)."""
+    import pyarrow as pa
+
+    scores = pa.struct([(label, pa.float64()) for label in labels])
+    labelled = [("scores", scores), ("labels", pa.list_(pa.string()))]
+    span = [("field", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]
+    if passages:
+        return [("sentence", pa.int32()), *span, *labelled]
+    return [*labelled, ("evidence", pa.list_(pa.struct([*span, *labelled]))), ("n_sentences", pa.int32())]
 
 
 def write_csv(staged: Path, out: IO[str], passages: bool, labels: Sequence[str], delimiter: str = ",") -> None:
     """Staged JSONL rows as CSV: a column per kept field and per label score; ``labels`` joined by ``;``;
     ``evidence`` as JSON. Passages of a title get ``title`` in a ``field`` column (present when some are)."""
-    fields, _, labels = _columns(staged, passages, labels)
+    fields, _, labels, has_text, titled = _columns(staged, passages, labels)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    titled = passages and _has_title_passages(staged)
+    titled, has_text = passages and titled, not passages and has_text
     if passages:
         head = ["id", *fields, "sentence", *(["field"] if titled else []), "start", "end", "text", *labels, "labels"]
     else:
         head = ["id", *fields, *labels, "labels", "evidence", "n_sentences"]
-    rows = _staged_rows(staged)
-    first = next(rows, None)
-    has_text = first is not None and not passages and "text" in first
     writer.writerow(head + (["text"] if has_text else []))
-    if first is not None:
-        _write_csv_row(writer, first, fields, labels, passages, has_text, titled)
-    for row in rows:
+    for row in _staged_rows(staged):
         _write_csv_row(writer, row, fields, labels, passages, has_text, titled)
 
 
@@ -104,24 +121,11 @@ def write_parquet(staged: Path, out: Path | IO[bytes], passages: bool, labels: S
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    fields, types, labels = _columns(staged, passages, labels)
-    first = next(_staged_rows(staged), {})
-    has_text = "text" in first
+    fields, types, labels, has_text, _ = _columns(staged, passages, labels)
     arrow = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "json": pa.string()}
-    scores = pa.struct([(label, pa.float64()) for label in labels])
     kept = [(name, arrow[types[name]]) for name in fields]
-    if passages:
-        schema = pa.schema([("id", pa.string()), *kept, ("sentence", pa.int32()), ("field", pa.string()),
-                            ("start", pa.int64()),
-                            ("end", pa.int64()), ("text", pa.string()), ("scores", scores),
-                            ("labels", pa.list_(pa.string()))])
-    else:
-        evidence = pa.struct([("field", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
-                              ("scores", scores),
-                              ("labels", pa.list_(pa.string()))])
-        text = [("text", pa.string())] if has_text else []
-        schema = pa.schema([("id", pa.string()), *kept, ("scores", scores), ("labels", pa.list_(pa.string())),
-                            ("evidence", pa.list_(evidence)), ("n_sentences", pa.int32()), *text])
+    text = [("text", pa.string())] if has_text and not passages else []
+    schema = pa.schema([("id", pa.string()), *kept, *scored_arrow_fields(labels, passages), *text])
     json_fields = [name for name in fields if types[name] == "json"]
     float_fields = [name for name in fields if types[name] == "float"]
 
