@@ -36,11 +36,13 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from framewatch.data.taxonomy import LABELS
+from framewatch.io.readers import format_of
 from framewatch.io.readers.jsonl import json_line
 from framewatch.io.records import InputError, has_surrogates
+from framewatch.report import Problems
 
 __all__ = [
-    "FREQS", "LabelTrend", "Skipped", "TrendFiles", "TrendRow", "Trends", "aggregate", "input_files", "mean_interval",
+    "FREQS", "LabelTrend", "TrendFiles", "TrendRow", "Trends", "aggregate", "input_files", "mean_interval",
     "parse_date", "period_start", "plot_trends", "render_html", "wilson_interval", "write_trends",
 ]
 
@@ -57,9 +59,8 @@ ALL_GROUP = "all"
 Z = 1.96
 """Normal quantile of the 95% intervals."""
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
-PARQUET_SUFFIXES = (".parquet", ".pq")
+SCORED_FORMATS = ("jsonl", "csv", "tsv", "parquet")
+"""The formats ``framewatch score`` writes, named as its readers name an extension."""
 
 # reasons a row is skipped, in the order the summary lists them
 MALFORMED = "malformed line"
@@ -148,19 +149,6 @@ class TrendRow:
 
 
 @dataclass
-class Skipped:
-    """Rows skipped for one reason: how many, and the first one as ``file:line: what was wrong``."""
-
-    count: int = 0
-    first: str | None = None
-
-    def add(self, where: str, detail: str) -> None:
-        self.count += 1
-        if self.first is None:
-            self.first = f"{where}: {detail}"
-
-
-@dataclass
 class Trends:
     """What :func:`aggregate` found: the rows (sorted by group, then period), the labels in taxonomy order, how
     the rows were formed, and the rows skipped by reason."""
@@ -174,7 +162,8 @@ class Trends:
     inputs: list[str]
     read: int
     """Scored documents read (aggregated or skipped for a missing date or group)."""
-    skipped: dict[str, Skipped] = field(default_factory=dict)
+    skipped: dict[str, Problems] = field(default_factory=dict)
+    """Rows skipped, by reason: how many, and the first as ``file:line: what was wrong``."""
 
     @property
     def documents(self) -> int:
@@ -270,17 +259,12 @@ _Item = tuple[str, Any, str, str]
 
 
 def _kind(path: Path) -> str | None:
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    suffix = Path(name).suffix
-    if suffix in JSONL_SUFFIXES:
+    """The scored format of ``path`` by the readers' extension table (``.jsonl.gz`` is JSONL), and ``.json`` as
+    JSONL too (Ray's JSON writer); None for other files."""
+    fmt = format_of(path)
+    if fmt is None and Path(path.name.lower().removesuffix(".gz")).suffix == ".json":
         return "jsonl"
-    if suffix in CSV_SUFFIXES:
-        return "csv"
-    if suffix in PARQUET_SUFFIXES and not path.name.lower().endswith(".gz"):
-        return "parquet"
-    return None
+    return fmt if fmt in SCORED_FORMATS else None
 
 
 def input_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -350,11 +334,9 @@ def _number(cell: str) -> Any:
         return cell
 
 
-def _read_csv(path: Path) -> Iterator[_Item]:
+def _read_csv(path: Path, delimiter: str) -> Iterator[_Item]:
     """Rows of a ``framewatch score`` CSV/TSV as scored rows: a column per label score, ``labels`` joined by ``;``,
     other columns as strings (empty cells as missing)."""
-    name = path.name.lower()
-    delimiter = CSV_SUFFIXES[Path(name[:-3] if name.endswith(".gz") else name).suffix]
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     try:
         with _open_binary(path) as handle:
@@ -431,8 +413,8 @@ def _read(path: Path, wanted: Sequence[str], field_names: set[str]) -> Iterator[
     kind = _kind(path) or "jsonl"
     if kind == "parquet":
         return _read_parquet(path, wanted, field_names)
-    if kind == "csv":
-        return _read_csv(path)
+    if kind in ("csv", "tsv"):
+        return _read_csv(path, "\t" if kind == "tsv" else ",")
     return _read_jsonl(path)
 
 
@@ -498,7 +480,7 @@ def aggregate(paths: Iterable[str | Path] | str | Path, by: str | None = None, f
     files = input_files(paths)
     date_fields = (date_field,) if date_field else DATE_FIELDS
     wanted = [name for name in (by, *date_fields) if name]
-    skipped = {reason: Skipped() for reason in REASONS}
+    skipped = {reason: Problems() for reason in REASONS}
     accumulators: dict[tuple[str, date], tuple[list[int], dict[str, _LabelAccumulator]]] = {}
     labels_seen: dict[str, None] = {}
     field_names: set[str] = set()
@@ -507,11 +489,11 @@ def aggregate(paths: Iterable[str | Path] | str | Path, by: str | None = None, f
     for path in files:
         for where, obj, reason, detail in _read(path, wanted, field_names):
             if obj is None:
-                skipped[reason].add(where, detail)
+                skipped[reason].add(f"{where}: {detail}")
                 continue
             document = _document(obj)
             if isinstance(document[0], str):
-                skipped[document[0]].add(where, document[1])
+                skipped[document[0]].add(f"{where}: {document[1]}")
                 continue
             scores, flagged = document
             read += 1
@@ -522,14 +504,14 @@ def aggregate(paths: Iterable[str | Path] | str | Path, by: str | None = None, f
             raw_date = next((obj[name] for name in date_fields if obj.get(name) not in (None, "")), None)
             date_found = date_found or raw_date is not None
             if group is None:
-                skipped[NO_GROUP].add(where, f"no {by!r} value")
+                skipped[NO_GROUP].add(f"{where}: no {by!r} value")
                 continue
             if raw_date is None:
-                skipped[NO_DATE].add(where, f"no date ({' or '.join(date_fields)} missing or empty)")
+                skipped[NO_DATE].add(f"{where}: no date ({' or '.join(date_fields)} missing or empty)")
                 continue
             day = parse_date(raw_date)
             if day is None:
-                skipped[NO_DATE].add(where, f"not a date: {_shown(raw_date)}")
+                skipped[NO_DATE].add(f"{where}: not a date: {_shown(raw_date)}")
                 continue
             key = (group, period_start(day, freq))
             entry = accumulators.get(key)
@@ -764,7 +746,6 @@ def write_trends(trends: Trends, out_dir: str | Path, title: str = "framewatch t
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file, not a directory: choose another output directory")
     png = plot_trends(trends)  # first: a missing matplotlib leaves no file behind
-    out.mkdir(parents=True, exist_ok=True)
     csv_path = atomic_write_text(out / "trends.csv", trends_csv(trends))
     png_path = atomic_write_bytes(out / "trends.png", png)
     html_path = atomic_write_text(out / "trends.html", render_html(trends, png, title))
