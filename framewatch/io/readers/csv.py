@@ -6,7 +6,7 @@ import contextlib
 import csv
 from typing import IO, Iterator
 
-from framewatch.io.readers.text import ENCODING_HINT, CappedLines
+from framewatch.io.readers.text import ENCODING_HINT, CappedLines, oversized_line
 from framewatch.io.records import Item, Problem, ReadOptions, has_surrogates, record_from_mapping
 
 
@@ -26,8 +26,6 @@ class _CsvLines:
         self.nbytes += nbytes
         if data is None:
             raise _OversizedLine(number, nbytes)
-        if number == 1 and data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
         return data.decode("utf-8", "surrogateescape")
 
 
@@ -71,9 +69,7 @@ def read_csv(stream: IO[bytes], source: str, options: ReadOptions, delimiter: st
             break
         except _OversizedLine as error:
             any_row = True
-            yield Problem(source, error.number, f"oversized record: line of {error.nbytes} bytes, over the "
-                                                f"{options.line_cap}-byte limit for --max-chars {options.max_chars}",
-                          nbytes=lines.nbytes - seen)
+            yield Problem(source, error.number, oversized_line(error.nbytes, options), nbytes=lines.nbytes - seen)
             previous_line, seen = error.number, lines.nbytes
             continue
         except csv.Error as error:

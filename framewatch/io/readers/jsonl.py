@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Iterator
 
-from framewatch.io.readers.text import ENCODING_HINT, CappedLines
+from framewatch.io.readers.text import ENCODING_HINT, CappedLines, oversized_line
 from framewatch.io.records import Item, Problem, ReadOptions, record_from_mapping
 
 
@@ -28,12 +28,8 @@ def read_jsonl(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator
     for number, data, nbytes in CappedLines(stream, options.line_cap):
         if data is None:
             any_line = True
-            yield Problem(source, number, f"oversized record: line of {nbytes} bytes, over the "
-                                          f"{options.line_cap}-byte limit for --max-chars {options.max_chars}",
-                          nbytes=nbytes)
+            yield Problem(source, number, oversized_line(nbytes, options), nbytes=nbytes)
             continue
-        if number == 1 and data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
         if not data.strip():
             continue
         any_line = True

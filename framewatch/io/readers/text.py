@@ -148,7 +148,8 @@ class CappedLines:
     """Lines of a binary stream, each at most ``cap`` bytes; a longer line is consumed in chunks and reported.
 
     Iterating yields ``(number, data, nbytes)`` where ``data`` is None for an oversized line, so a 10 GB line
-    never sits in memory.
+    never sits in memory. A UTF-8 byte order mark opening the first line is not part of its data (``nbytes``
+    still counts it).
     """
 
     def __init__(self, stream: IO[bytes], cap: int) -> None:
@@ -163,12 +164,18 @@ class CappedLines:
             raise StopIteration
         self.number += 1
         if len(data) <= self.cap or data.endswith(b"\n"):
-            return self.number, data, len(data)
+            return self.number, data[3:] if self.number == 1 and data.startswith(b"\xef\xbb\xbf") else data, len(data)
         size = len(data)
         while data and not data.endswith(b"\n"):
             data = self.stream.readline(1 << 20)
             size += len(data)
         return self.number, None, size
+
+
+def oversized_line(nbytes: int, options: ReadOptions) -> str:
+    """The problem of a line over ``options.line_cap`` bytes (what :class:`CappedLines` reports as None)."""
+    return (f"oversized record: line of {nbytes} bytes, over the {options.line_cap}-byte limit for --max-chars "
+            f"{options.max_chars}")
 
 
 def file_size(path: Path) -> int:
