@@ -212,10 +212,10 @@ def score_batch(model: Any, records: Sequence[Document],
     """
     documents = [_parts(document) for document in records]
     joined = [_joined(text, title) for _, text, _, title in documents]
-    texts = [text for text, _ in joined]
-    names = options.label_names
     if options.passages:
         return _score_passages(model, documents, joined, options)
+    names = options.label_names
+    texts = [text for text, _ in joined]
     results = []
     for (record_id, text, fields, title), (_, shift), doc in zip(documents, joined, model.score_documents(texts)):
         scores = {label: doc.scores[label] for label in names}

@@ -293,8 +293,7 @@ class ErrorLog:
                     self.seen.add(json.dumps(row, ensure_ascii=False))
                     self.count += 1
                     if self.first is None:
-                        self.first = f"{row.get('source')}" + (f":{row['line']}" if row.get("line") else "") + \
-                                     f": {row.get('error')}"
+                        self.first = str(Problem(row.get("source"), row.get("line"), row.get("error")))
         os.ftruncate(self.handle.fileno(), end)
         self.size = end
 
